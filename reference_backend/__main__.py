@@ -1,0 +1,94 @@
+"""python -m reference_backend --host 127.0.0.1 --port 0 --app-key K --app-secret S
+
+Prints one JSON line {"url", "admin_token", "state_dir", "pid"} when ready.
+`--write-openapi FILE` writes the contract document and exits.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import secrets
+import socket
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from .faults import FaultConfig
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m reference_backend", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=0, help="0 = any free port")
+    p.add_argument("--app-key", default="demo-key")
+    p.add_argument("--app-secret", default="demo-secret")
+    p.add_argument("--admin-token", default=os.environ.get("REFERENCE_BACKEND_ADMIN_TOKEN"),
+                   help="token for /_admin (default: generated, printed in the ready line)")
+    p.add_argument("--state-dir", type=Path, help="SQLite state lives here (default: temp dir)")
+    p.add_argument("--seed", type=int, default=1, help="seed of the synthetic data")
+    p.add_argument("--write-openapi", type=Path, metavar="FILE")
+    p.add_argument("--log-level", default="WARNING")
+    f = p.add_argument_group("fault injection (also at run time: POST /_admin/faults)")
+    f.add_argument("--fault-delay", type=float, default=0.0, metavar="S")
+    f.add_argument("--fault-error-rate", type=float, default=0.0, metavar="P")
+    f.add_argument("--fault-error-status", type=int, default=503)
+    f.add_argument("--fault-error-after", action="store_true",
+                   help="fail after processing (the write happened, the answer is lost)")
+    f.add_argument("--fault-drop-rate", type=float, default=0.0, metavar="P")
+    f.add_argument("--fault-malformed", choices=["wrong_types", "missing_fields", "html",
+                                                 "truncated_pdf"])
+    f.add_argument("--fault-paths", help="regex: faults only on matching paths")
+    return p.parse_args(argv)
+
+
+def openapi_text(app) -> str:
+    return json.dumps(app.openapi(), ensure_ascii=False, indent=2) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    import uvicorn
+
+    from .app import ServerConfig, create_app
+
+    faults = FaultConfig(delay_s=args.fault_delay, error_rate=args.fault_error_rate,
+                         error_status=args.fault_error_status, error_after=args.fault_error_after,
+                         drop_rate=args.fault_drop_rate, malformed=args.fault_malformed,
+                         paths=args.fault_paths)
+    state_dir = args.state_dir or Path(tempfile.mkdtemp(prefix="reference-backend-"))
+    state_dir.mkdir(parents=True, exist_ok=True)
+    token = args.admin_token or secrets.token_hex(16)
+    app = create_app(ServerConfig(args.app_key, args.app_secret, state_dir, token, args.seed,
+                                  faults))
+    if args.write_openapi:
+        args.write_openapi.write_text(openapi_text(app), encoding="utf-8")
+        return 0
+    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((args.host, args.port))
+    host, port = sock.getsockname()[:2]
+    # access_log off: the default access log would print request lines; ours carry no IDs,
+    # but a real deployment's proxy logs are its own business.
+    server = uvicorn.Server(uvicorn.Config(app, log_level=args.log_level.lower(), access_log=False,
+                                           timeout_graceful_shutdown=1))
+
+    def announce() -> None:
+        while not server.started:
+            time.sleep(0.02)
+        print(json.dumps({"url": f"http://{host}:{port}", "admin_token": token,
+                          "state_dir": str(state_dir), "pid": os.getpid()}), flush=True)
+
+    threading.Thread(target=announce, daemon=True).start()
+    server.run(sockets=[sock])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
