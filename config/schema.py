@@ -1,0 +1,158 @@
+"""The schemas of every configuration file. Unknown keys are errors (extra="forbid")."""
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BrokerConfig(Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(1883, ge=1, le=65535)
+    username: str | None = None
+    password: str | None = None
+    keepalive: int = Field(30, ge=5, le=600)
+
+
+class DatabaseConfig(Strict):
+    url: str = Field("sqlite:///hall-state/hall.db", description="sqlite:///path or postgresql+psycopg://...")
+
+
+class BackendConfig(Strict):
+    url: str | None = Field(None, description="base URL of the service platform; None = offline hall")
+    app_key: str | None = None
+    app_secret: str | None = None
+    timeout_s: float = Field(5.0, gt=0, le=120)
+
+
+class ServiceConfig(Strict):
+    code: str = Field(pattern=r"^[A-Z]$", description="one capital letter, also the ticket prefix")
+    name: str = Field(min_length=1, description="Chinese name shown to citizens")
+    name_en: str = Field(min_length=1)
+    area: str = Field("", description="where the windows of this service are, e.g. 一楼东区")
+    area_en: str = ""
+    avg_service_min: float = Field(6.0, gt=0, le=240, description="first estimate before the hall has learned")
+    daily_limit: int = Field(999, ge=1, le=9999)
+
+
+class WindowConfig(Strict):
+    number: int = Field(ge=1, le=999)
+    name: str = ""
+    services: dict[str, float] = Field(description="service code -> weight (>0); the window serves these")
+
+    @field_validator("services")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        if not value:
+            raise ValueError("a window must serve at least one service")
+        for code, weight in value.items():
+            if not re.fullmatch(r"[A-Z]", code):
+                raise ValueError(f"service code {code!r} must be one capital letter")
+            if weight <= 0:
+                raise ValueError(f"weight of {code} must be > 0")
+        return value
+
+
+class DeviceConfig(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    role: Literal["kiosk", "screen", "caller", "robot", "display"]
+    window: int | None = Field(None, description="for callers, window screens and window displays")
+    password: str | None = Field(None, description="MQTT password; generated at provisioning when absent")
+    url: str | None = Field(None, description="device URL for serial window displays")
+
+
+class PriorityConfig(Strict):
+    elderly_age: int = Field(70, ge=50, le=120, description="green channel from this age")
+    max_priority_share: float = Field(0.5, ge=0, le=1, description="at most this share of calls go to priority")
+
+
+class HallConfig(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    name_en: str = ""
+    timezone: str = "Asia/Shanghai"
+    day_starts_at: time = Field(time(0, 0), description="local time the daily numbering restarts")
+    services: list[ServiceConfig]
+    windows: list[WindowConfig]
+    devices: list[DeviceConfig] = []
+    priority: PriorityConfig = PriorityConfig()
+    notice: str = Field("", description="the scrolling notice line of the calling screen")
+    ticket_url: str = Field("https://example.gov.cn/q/{hall}/{ticket}", description="QR link on tickets")
+    voice_lang: list[Literal["zh", "en"]] = ["zh"]
+    speech_enabled: bool = True
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "HallConfig":
+        codes = [s.code for s in self.services]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"service codes must be unique, got {codes}")
+        numbers = [w.number for w in self.windows]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError(f"window numbers must be unique, got {numbers}")
+        for w in self.windows:
+            unknown = set(w.services) - set(codes)
+            if unknown:
+                raise ValueError(f"window {w.number} serves unknown services {sorted(unknown)}")
+        ids = [d.id for d in self.devices]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"device ids must be unique, got {ids}")
+        for d in self.devices:
+            if d.role == "caller" and d.window not in numbers:
+                raise ValueError(f"caller {d.id} names window {d.window}, which the hall does not have")
+        return self
+
+    def service(self, code: str) -> ServiceConfig:
+        for s in self.services:
+            if s.code == code:
+                return s
+        raise KeyError(code)
+
+    def window(self, number: int) -> WindowConfig:
+        for w in self.windows:
+            if w.number == number:
+                return w
+        raise KeyError(number)
+
+
+class HallSuiteConfig(Strict):
+    """The hall controller's file: the broker, the database, the backend and its halls."""
+
+    controller_id: str = Field("hall-controller", pattern=ID_PATTERN)
+    broker: BrokerConfig = BrokerConfig()
+    database: DatabaseConfig = DatabaseConfig()
+    backend: BackendConfig = BackendConfig()
+    halls: list[HallConfig]
+
+    @model_validator(mode="after")
+    def _unique_halls(self) -> "HallSuiteConfig":
+        ids = [h.id for h in self.halls]
+        if not ids or len(set(ids)) != len(ids):
+            raise ValueError(f"hall ids must be present and unique, got {ids}")
+        return self
+
+    def hall(self, hall_id: str) -> HallConfig:
+        for h in self.halls:
+            if h.id == hall_id:
+                return h
+        raise KeyError(hall_id)
+
+
+class KioskConfig(Strict):
+    """A self-service terminal's file."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    hall: str = Field(pattern=ID_PATTERN)
+    broker: BrokerConfig = BrokerConfig()
+    printer_url: str | None = Field(None, description="receipt printer, e.g. tcp://127.0.0.1:9100")
+    idcard_url: str | None = None
+    language: Literal["zh", "en"] = "zh"
+    idle_timeout_s: float = Field(60, ge=5, le=600)
+    elderly_idle_timeout_s: float = Field(120, ge=5, le=900)

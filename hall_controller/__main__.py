@@ -1,0 +1,64 @@
+"""`hall-controller --config FILE`: run the hall controller."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from config import ConfigError, HallSuiteConfig, load_config
+from hall_controller.db import make_engine
+from hall_controller.mqtt import MqttError
+from hall_controller.service import HallController
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="hall-controller", description="Run the hall controller.")
+    ap.add_argument("--config", required=True, help="hall controller TOML file")
+    ap.add_argument("--broker-port", type=int, help="override broker.port")
+    ap.add_argument("--database", help="override database.url")
+    ap.add_argument("--announce-dir", help="also speak each call into WAV files in this directory")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        config = load_config(args.config, HallSuiteConfig)
+    except ConfigError as err:
+        print(f"hall-controller: configuration error:\n{err}", file=sys.stderr)
+        return 78
+    updates = {}
+    if args.broker_port:
+        updates["broker"] = config.broker.model_copy(update={"port": args.broker_port})
+    if args.database:
+        updates["database"] = config.database.model_copy(update={"url": args.database})
+    if updates:
+        config = config.model_copy(update=updates)
+    engine = make_engine(config.database.url, base_dir=Path(args.config).resolve().parent)
+    password = os.environ.get("HALL_MQTT_PASSWORD", config.broker.password)
+    controller = HallController(config, engine, password=password)
+    announcer = None
+    if args.announce_dir:
+        from hall_controller.voice import Announcer
+        announcer = Announcer.for_controller(controller, Path(args.announce_dir))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    try:
+        controller.start()
+    except MqttError as err:
+        print(f"hall-controller: {err}", file=sys.stderr)
+        return 69
+    print("hall-controller: ready", flush=True)
+    stop.wait()
+    if announcer is not None:
+        announcer.stop()
+    controller.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

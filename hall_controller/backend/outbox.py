@@ -1,0 +1,240 @@
+"""A durable outbox for what must reach the platform even when it is down: ratings and
+ticket events. Items are committed on `enqueue`, delivered in order, each exactly once
+(the idempotency key is kept across retries and restarts; the server dedups on it and on
+each ticket event's `event_id`), and survive a crash of the process.
+
+Works on SQLite and PostgreSQL; its tables live on its own MetaData (optionally in a schema
+and with a table prefix). Only one deliverer at a time per database: a lease row decides.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import (Column, Engine, Float, Index, Integer, MetaData, String, Table, Text,
+                        func, insert, or_, select, update)
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from drivers.core.clock import Clock, SystemClock
+
+from . import models as m
+from .client import BackendClient
+from .errors import BackendError, BackendRefused
+
+log = logging.getLogger(__name__)
+KINDS = {"rating": m.Rating, "ticket_event": m.TicketEvent}
+PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
+
+
+class Outbox:
+    def __init__(self, engine: Engine, client: BackendClient, clock: Clock | None = None, *,
+                 schema: str | None = None, table_prefix: str = "", batch_size: int = 100,
+                 min_backoff_s: float = 0.5, max_backoff_s: float = 60.0, idle_poll_s: float = 2.0,
+                 lease_s: float = 60.0) -> None:
+        self.engine, self.client, self.clock = engine, client, clock or SystemClock()
+        self.batch_size, self.lease_s, self.idle_poll_s = batch_size, lease_s, idle_poll_s
+        self.min_backoff_s, self.max_backoff_s = min_backoff_s, max_backoff_s
+        self.metadata = MetaData(schema=schema)
+        self.items = Table(
+            f"{table_prefix}backend_outbox", self.metadata,
+            Column("id", Integer, primary_key=True, autoincrement=True),
+            Column("kind", String(32), nullable=False),
+            Column("idem_key", String(64), nullable=False, unique=True),
+            Column("payload", Text, nullable=False),
+            Column("state", String(16), nullable=False, default=PENDING),
+            Column("created_at", Float, nullable=False),
+            Column("attempts", Integer, nullable=False, default=0),
+            Column("delivered_at", Float),
+            Column("last_error", Text),
+            Index(f"ix_{table_prefix}backend_outbox_state", "state", "id"),
+        )
+        self.lease = Table(
+            f"{table_prefix}backend_outbox_lease", self.metadata,
+            Column("name", String(32), primary_key=True),
+            Column("holder", String(64), nullable=False),
+            Column("expires_at", Float, nullable=False),
+        )
+        self.metadata.create_all(engine)
+        self.holder = uuid.uuid4().hex
+        self.last_error: str | None = None
+        self._deliver_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _now(self) -> float:
+        return self.clock.now().timestamp()
+
+    # --- producers --------------------------------------------------------------------
+    def enqueue(self, kind: str, payload: dict | Any) -> str:
+        """Validate and commit one item; returns its idempotency key."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown outbox kind {kind!r}; expected one of {sorted(KINDS)}")
+        key = uuid.uuid4().hex
+        data = payload.model_dump(mode="json") if hasattr(payload, "model_dump") else dict(payload)
+        if kind == "ticket_event":
+            data.setdefault("event_id", key)
+        try:
+            data = KINDS[kind].model_validate(data).model_dump(mode="json")
+        except ValidationError as err:
+            raise ValueError(f"invalid {kind}: {err.error_count()} error(s)") from err
+        with self.engine.begin() as c:
+            c.execute(insert(self.items).values(kind=kind, idem_key=key, state=PENDING,
+                                                payload=json.dumps(data, ensure_ascii=False),
+                                                created_at=self._now(), attempts=0))
+        self._wake.set()
+        return key
+
+    # --- delivery ---------------------------------------------------------------------
+    def deliver_once(self) -> int:
+        """Send pending items in order until none is left or the backend fails.
+
+        Returns how many were delivered; `last_error` tells why it stopped early."""
+        if not self._deliver_lock.acquire(blocking=False):
+            return 0
+        try:
+            if not self._take_lease():
+                return 0
+            return self._drain()
+        except SQLAlchemyError as err:
+            self.last_error = f"database: {type(err).__name__}"
+            log.error("outbox database error: %s", err)
+            return 0
+        finally:
+            self._deliver_lock.release()
+
+    def _drain(self) -> int:
+        delivered, limit = 0, self.batch_size
+        self.last_error = None
+        while True:
+            rows = self._head(limit)
+            if not rows:
+                return delivered
+            try:
+                self._send(rows)
+            except BackendRefused as err:
+                if len(rows) > 1:
+                    limit = 1  # find the refused one: send one by one
+                    continue
+                self._mark(rows, DEAD, error=str(err))
+                log.error("outbox item %s refused, dead-lettered: %s", rows[0].idem_key, err)
+                continue
+            except BackendError as err:
+                self.last_error = str(err)
+                self._mark(rows, PENDING, error=str(err))
+                log.warning("outbox: backend failed, %d item(s) wait: %s", len(rows), err)
+                return delivered
+            self._mark(rows, DELIVERED)
+            delivered += len(rows)
+            limit = self.batch_size
+            self._take_lease()
+
+    def _head(self, limit: int) -> list[Any]:
+        """The oldest pending item; if it is a ticket event, the consecutive ones after it."""
+        with self.engine.connect() as c:
+            rows = c.execute(select(self.items).where(self.items.c.state == PENDING)
+                             .order_by(self.items.c.id).limit(limit)).fetchall()
+        if not rows or rows[0].kind != "ticket_event":
+            return rows[:1]
+        batch = []
+        for row in rows:
+            if row.kind != "ticket_event":
+                break
+            batch.append(row)
+        return batch
+
+    def _send(self, rows: list[Any]) -> None:
+        head = rows[0]
+        if head.kind == "rating":
+            self.client.submit_rating(json.loads(head.payload), head.idem_key)
+        else:
+            # a batch's key is stable for the same rows; the server also dedups on event_id
+            key = head.idem_key if len(rows) == 1 else f"{head.idem_key}-{len(rows)}"
+            self.client.send_ticket_events([json.loads(r.payload) for r in rows], key)
+
+    def _mark(self, rows: list[Any], state: str, error: str | None = None) -> None:
+        ids = [r.id for r in rows]
+        values: dict[str, Any] = {"state": state, "attempts": self.items.c.attempts + 1,
+                                  "last_error": error}
+        if state == DELIVERED:
+            values["delivered_at"] = self._now()
+        with self.engine.begin() as c:
+            c.execute(update(self.items).where(self.items.c.id.in_(ids)).values(**values))
+
+    def _take_lease(self) -> bool:
+        now, t = self._now(), self.lease
+        with self.engine.begin() as c:
+            got = c.execute(update(t).where(t.c.name == "deliver", or_(
+                t.c.holder == self.holder, t.c.expires_at < now)).values(
+                holder=self.holder, expires_at=now + self.lease_s)).rowcount
+        if got:
+            return True
+        try:
+            with self.engine.begin() as c:
+                c.execute(insert(t).values(name="deliver", holder=self.holder,
+                                           expires_at=now + self.lease_s))
+            return True
+        except IntegrityError:
+            return False
+
+    def _release_lease(self) -> None:
+        with self.engine.begin() as c:
+            c.execute(update(self.lease).where(self.lease.c.holder == self.holder)
+                      .values(expires_at=0.0))
+
+    # --- background loop --------------------------------------------------------------
+    def start(self) -> None:
+        if self._thread and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="backend-outbox", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout)
+            self._thread = None
+        try:
+            self._release_lease()
+        except SQLAlchemyError as err:
+            log.warning("outbox: could not release the lease: %s", err)
+
+    def _run(self) -> None:
+        backoff = self.min_backoff_s
+        while not self._stop.is_set():
+            try:
+                self.deliver_once()
+            except Exception:  # the loop must outlive any surprise; it is logged
+                log.exception("outbox delivery loop")
+                self.last_error = "internal error"
+            if self.last_error:
+                self._stop.wait(backoff)  # backend down: do not hammer it, even on enqueue
+                backoff = min(self.max_backoff_s, backoff * 2)
+            else:
+                backoff = self.min_backoff_s
+                self._wake.wait(self.idle_poll_s)
+                self._wake.clear()
+
+    # --- supervision ------------------------------------------------------------------
+    def backlog(self) -> dict[str, Any]:
+        i = self.items.c
+        with self.engine.connect() as c:
+            count, oldest = c.execute(select(func.count(), func.min(i.created_at))
+                                      .where(i.state == PENDING)).one()
+            dead = c.execute(select(func.count()).where(i.state == DEAD)).scalar_one()
+        age = max(0.0, self._now() - oldest) if oldest is not None else 0.0
+        return {"count": int(count), "oldest_age_s": round(age, 3), "dead": int(dead),
+                "last_error": self.last_error}
+
+    def dead_letters(self) -> list[dict[str, Any]]:
+        i = self.items.c
+        with self.engine.connect() as c:
+            rows = c.execute(select(i.id, i.kind, i.idem_key, i.last_error, i.created_at)
+                             .where(i.state == DEAD).order_by(i.id)).fetchall()
+        return [dict(r._mapping) for r in rows]

@@ -1,0 +1,25 @@
+"""Errors of the hall controller; each maps to a response code on the MQTT contract."""
+
+
+class HallError(Exception):
+    code = "error"
+
+
+class BadRequest(HallError):
+    code = "bad_request"
+
+
+class NotFound(HallError):
+    code = "not_found"
+
+
+class Conflict(HallError):
+    code = "conflict"
+
+
+class Forbidden(HallError):
+    code = "forbidden"
+
+
+class LimitReached(HallError):
+    code = "limit_reached"

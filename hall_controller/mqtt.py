@@ -1,0 +1,171 @@
+"""A small MQTT 5 endpoint over paho: connection with a last will, re-subscription after
+every reconnect, and request/response with Response Topic and Correlation Data.
+
+Used by the controller, the kiosk, the screens and the callers alike.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+from concurrent.futures import Future
+from typing import Callable
+
+import paho.mqtt.client as paho
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[paho.MQTTMessage], None]
+
+
+class MqttError(Exception):
+    """The broker could not be reached, refused us, or a request got no answer."""
+
+
+class Endpoint:
+    def __init__(self, client_id: str, host: str, port: int, *, username: str | None = None,
+                 password: str | None = None, will: tuple[str, bytes] | None = None,
+                 keepalive: int = 30) -> None:
+        self.client_id = client_id
+        self.host, self.port, self.keepalive = host, port, keepalive
+        self.client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=paho.MQTTv5)
+        if username is not None:
+            self.client.username_pw_set(username, password)
+        if will is not None:
+            self.client.will_set(will[0], will[1], qos=1, retain=True)
+        self.client.reconnect_delay_set(min_delay=1, max_delay=5)
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_message = self._on_message
+        self.client.on_subscribe = self._on_subscribe
+        self._suback_wait: set[int] = set()
+        self._subs: dict[str, tuple[int, Handler]] = {}
+        self._pending: dict[bytes, Future] = {}
+        self._lock = threading.Lock()
+        self.connected = threading.Event()
+        self.refused: str | None = None
+        self.reply_prefix = f"reply/{client_id}"
+        self.on_connection_change: Callable[[bool], None] | None = None
+
+    # -- connection ----------------------------------------------------------------------
+    def start(self, timeout: float = 10.0) -> None:
+        self.subscribe(f"{self.reply_prefix}/#", self._on_reply, qos=1)
+        try:
+            self.client.connect_async(self.host, self.port, self.keepalive, clean_start=True)
+        except (OSError, ValueError) as err:
+            raise MqttError(f"cannot reach the broker at {self.host}:{self.port}: {err}") from err
+        self.client.loop_start()
+        if timeout and not self.connected.wait(timeout):
+            reason = self.refused or "no answer"
+            self.stop()
+            raise MqttError(f"broker {self.host}:{self.port} did not accept {self.client_id}: {reason}")
+
+    def stop(self) -> None:
+        try:
+            self.client.disconnect()
+        finally:
+            self.client.loop_stop()
+
+    def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:
+        if reason_code.is_failure:
+            self.refused = str(reason_code)
+            log.warning("broker refused %s: %s", self.client_id, reason_code)
+            return
+        with self._lock:
+            subs = list(self._subs.items())
+            # "connected" is set only once the broker has acknowledged every subscription,
+            # so a request sent right after start() cannot outrun our own subscriptions.
+            self._suback_wait = set()
+            for topic, (qos, _) in subs:
+                self._suback_wait.add(client.subscribe(topic, qos=qos)[1])
+            ready = not self._suback_wait
+        if ready:
+            self._ready()
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:
+        with self._lock:
+            if mid not in self._suback_wait:
+                return
+            self._suback_wait.discard(mid)
+            ready = not self._suback_wait
+        if ready:
+            self._ready()
+
+    def _ready(self) -> None:
+        self.connected.set()
+        log.info("%s connected to %s:%s", self.client_id, self.host, self.port)
+        if self.on_connection_change:
+            self.on_connection_change(True)
+
+    def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
+        self.connected.clear()
+        log.info("%s disconnected: %s", self.client_id, reason_code)
+        if self.on_connection_change:
+            self.on_connection_change(False)
+
+    # -- pub/sub -------------------------------------------------------------------------
+    def subscribe(self, topic: str, handler: Handler, qos: int = 1) -> None:
+        with self._lock:
+            self._subs[topic] = (qos, handler)
+        if self.connected.is_set():
+            self.client.subscribe(topic, qos=qos)
+
+    def publish(self, topic: str, payload: bytes | str, *, qos: int = 1, retain: bool = False,
+                properties: Properties | None = None) -> paho.MQTTMessageInfo:
+        return self.client.publish(topic, payload, qos=qos, retain=retain, properties=properties)
+
+    def _on_message(self, client, userdata, msg: paho.MQTTMessage) -> None:
+        with self._lock:
+            handlers = [h for t, (_, h) in self._subs.items() if paho.topic_matches_sub(t, msg.topic)]
+        for handler in handlers:
+            try:
+                handler(msg)
+            except Exception:  # one bad message must never stop the endpoint
+                log.exception("handler failed for %s", msg.topic)
+
+    # -- request/response ----------------------------------------------------------------
+    def request(self, topic: str, payload: dict, timeout: float = 5.0) -> dict:
+        """Publish a request and wait for its Response; raise MqttError on no answer."""
+        corr = uuid.uuid4().bytes
+        props = Properties(PacketTypes.PUBLISH)
+        props.ResponseTopic = f"{self.reply_prefix}/{uuid.uuid4().hex[:8]}"
+        props.CorrelationData = corr
+        fut: Future = Future()
+        with self._lock:
+            self._pending[corr] = fut
+        try:
+            self.publish(topic, json.dumps(payload, ensure_ascii=False), qos=1, properties=props)
+            try:
+                return fut.result(timeout)
+            except TimeoutError as err:
+                raise MqttError(f"no answer to {topic} within {timeout:.0f} s") from err
+        finally:
+            with self._lock:
+                self._pending.pop(corr, None)
+
+    def _on_reply(self, msg: paho.MQTTMessage) -> None:
+        corr = getattr(msg.properties, "CorrelationData", None) if msg.properties else None
+        with self._lock:
+            fut = self._pending.get(corr) if corr else None
+        if fut is None or fut.done():
+            return
+        try:
+            fut.set_result(json.loads(msg.payload))
+        except ValueError as err:
+            fut.set_exception(MqttError(f"unreadable answer on {msg.topic}: {err}"))
+
+    def respond(self, request: paho.MQTTMessage, payload: bytes) -> bool:
+        """Answer a request on its Response Topic; False when it gave none."""
+        props_in = request.properties
+        topic = getattr(props_in, "ResponseTopic", None) if props_in else None
+        if not topic:
+            return False
+        props = Properties(PacketTypes.PUBLISH)
+        corr = getattr(props_in, "CorrelationData", None)
+        if corr:
+            props.CorrelationData = corr
+        self.publish(topic, payload, qos=1, properties=props)
+        return True

@@ -1,0 +1,56 @@
+from pathlib import Path
+
+import pytest
+
+from config import ConfigError, HallSuiteConfig, KioskConfig, load_config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_examples_are_valid():
+    hall = load_config(ROOT / "config/examples/hall.toml", HallSuiteConfig)
+    assert [s.code for s in hall.halls[0].services] == ["A", "B", "C", "D"]
+    assert load_config(ROOT / "config/examples/kiosk.toml", KioskConfig).hall == "demo-hall"
+
+
+def write(tmp_path, text: str) -> Path:
+    p = tmp_path / "hall.toml"
+    p.write_text(text, "utf-8")
+    return p
+
+
+BASE = (ROOT / "config/examples/hall.toml").read_text("utf-8")
+
+
+def test_unknown_key_names_file_and_key(tmp_path):
+    p = write(tmp_path, BASE.replace("[broker]", "[broker]\ncolour = 'red'"))
+    with pytest.raises(ConfigError) as e:
+        load_config(p, HallSuiteConfig)
+    assert str(p) in str(e.value) and "unknown key 'broker.colour'" in str(e.value)
+
+
+def test_wrong_type_says_what_was_expected(tmp_path):
+    p = write(tmp_path, BASE.replace("port = 1883", 'port = "eighteen"'))
+    with pytest.raises(ConfigError) as e:
+        load_config(p, HallSuiteConfig)
+    msg = str(e.value)
+    assert "broker.port" in msg and "integer" in msg and "eighteen" in msg
+
+
+def test_nested_key_path_and_consistency(tmp_path):
+    p = write(tmp_path, BASE.replace("services = { A = 1.0, B = 0.5 }", "services = { A = 1.0, Z = 0.5 }"))
+    with pytest.raises(ConfigError) as e:
+        load_config(p, HallSuiteConfig)
+    assert "halls[0]" in str(e.value) and "unknown services ['Z']" in str(e.value)
+
+
+def test_missing_file_and_bad_toml(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "nope.toml", HallSuiteConfig)
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(write(tmp_path, "halls = [ oops"), HallSuiteConfig)
+
+
+def test_missing_required_key(tmp_path):
+    with pytest.raises(ConfigError, match="missing key 'halls'"):
+        load_config(write(tmp_path, "controller_id = 'x'\n"), HallSuiteConfig)

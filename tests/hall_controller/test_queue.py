@@ -1,0 +1,125 @@
+"""The queue on a real SQLite file, with a clock the test drives."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from drivers.core.clock import FakeClock
+from hall_controller import calling
+from hall_controller.contract import WindowCommand
+from hall_controller.db import make_engine
+from hall_controller.errors import BadRequest, Conflict, Forbidden  # noqa: F401
+from hall_controller.queue import HallQueue
+
+CST = timezone(timedelta(hours=8))
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=CST))
+
+
+@pytest.fixture
+def queue(tmp_path, hall_config, clock):
+    engine = make_engine(f"sqlite:///{tmp_path}/q.db")
+    return HallQueue(engine, hall_config.halls[0], clock)
+
+
+def cmd(window, action, **kw):
+    return WindowCommand(window=window, action=action, **kw)
+
+
+def test_numbers_are_per_service_and_daily(queue, clock):
+    nums = [queue.issue(s, f"r{i}", source="k")[0].number for i, s in enumerate("AABAC")]
+    assert nums == ["A001", "A002", "B001", "A003", "C001"]
+    clock.set(datetime(2026, 3, 3, 0, 0, 1, tzinfo=CST))  # the day rolls over at 00:00
+    assert queue.issue("A", "next-day", source="k")[0].number == "A001"
+
+
+def test_rollover_at_configured_time_keeps_late_tickets_in_their_day(tmp_path, hall_config, clock):
+    hall = hall_config.halls[0].model_copy(update={"day_starts_at": datetime(2000, 1, 1, 3, 0).time()})
+    q = HallQueue(make_engine(f"sqlite:///{tmp_path}/r.db"), hall, clock)
+    clock.set(datetime(2026, 3, 2, 23, 59, tzinfo=CST))
+    assert q.issue("A", "late", source="k")[0].number == "A001"
+    clock.set(datetime(2026, 3, 3, 2, 30, tzinfo=CST))  # before 03:00: still the same service day
+    t = q.issue("A", "later", source="k")[0]
+    assert (t.number, t.day) == ("A002", "2026-03-02")
+    clock.set(datetime(2026, 3, 3, 3, 0, tzinfo=CST))
+    t = q.issue("A", "new-day", source="k")[0]
+    assert (t.number, t.day) == ("A001", "2026-03-03")
+
+
+def test_same_request_id_returns_same_ticket(queue):
+    a, created_a = queue.issue("A", "same", source="k")
+    b, created_b = queue.issue("A", "same", source="k")
+    assert (a.number, created_a, created_b) == (b.number, True, False)
+
+
+def test_restart_loses_nothing(tmp_path, hall_config, clock):
+    url = f"sqlite:///{tmp_path}/p.db"
+    q1 = HallQueue(make_engine(url), hall_config.halls[0], clock)
+    for i in range(3):
+        q1.issue("B", f"r{i}", source="k")
+    q1.engine.dispose()
+    q2 = HallQueue(make_engine(url), hall_config.halls[0], clock)
+    assert [t.number for t in q2.waiting()] == ["B001", "B002", "B003"]
+    assert q2.issue("B", "r9", source="k")[0].number == "B004"
+
+
+def test_bad_service_rejected(queue):
+    with pytest.raises(BadRequest, match="unknown service 'Z'"):
+        queue.issue("Z", "x", source="k")
+
+
+def test_call_next_serves_only_window_services_in_order(queue, clock):
+    queue.issue("C", "c1", source="k")  # window 1 serves A and B only
+    clock.advance(10)
+    queue.issue("A", "a1", source="k")
+    clock.advance(10)
+    queue.issue("A", "a2", source="k")
+    out = calling.apply(queue, cmd(1, "call_next"))
+    assert out.ticket.number == "A001" and out.announce == "call"
+    out = calling.apply(queue, cmd(1, "call_next"))
+    assert out.ticket.number == "A002"
+    out = calling.apply(queue, cmd(1, "call_next"))
+    assert out.ticket is None and out.window_state["state"] == "idle"
+
+
+def test_priority_ticket_goes_first_but_normal_ones_do_not_starve(queue, clock):
+    queue.issue("A", "n1", source="k")
+    clock.advance(60)
+    queue.issue("A", "g1", source="k", priority="green")
+    assert calling.apply(queue, cmd(2, "call_next")).ticket.number == "A002"
+    # A normal ticket that waited longer than the green bonus beats a new green one.
+    clock.advance(1000)
+    queue.issue("A", "g2", source="k", priority="green")
+    assert calling.apply(queue, cmd(2, "call_next")).ticket.number == "A001"
+
+
+def test_recall_counts_and_finish(queue):
+    queue.issue("A", "a1", source="k")
+    calling.apply(queue, cmd(1, "call_next"))
+    out = calling.apply(queue, cmd(1, "recall"))
+    assert out.announce == "recall" and out.ticket.recalls == 1
+    calling.apply(queue, cmd(1, "start"))
+    out = calling.apply(queue, cmd(1, "finish"))
+    assert out.ticket.state == "done" and out.window_state["state"] == "idle"
+
+
+def test_call_specific_transfer_pause_cancel(queue, clock):
+    for i in range(3):
+        queue.issue("A", f"a{i}", source="k")
+    assert calling.apply(queue, cmd(2, "call", ticket="A003")).ticket.number == "A003"
+    # transfer A003 to service D at window 4, to the front
+    out = calling.apply(queue, cmd(2, "transfer", to_service="D", to_window=4, front=True))
+    assert out.ticket.service == "D" and out.ticket.state == "waiting"
+    clock.advance(5)
+    queue.issue("D", "d1", source="k")
+    assert calling.apply(queue, cmd(4, "call_next")).ticket.number == "A003"
+    with pytest.raises(BadRequest, match="reason"):
+        calling.apply(queue, cmd(1, "pause"))
+    calling.apply(queue, cmd(1, "pause", reason="午休"))
+    with pytest.raises(Conflict, match="paused"):
+        calling.apply(queue, cmd(1, "call_next"))
+    calling.apply(queue, cmd(1, "resume"))
+    calling.apply(queue, cmd(1, "cancel", ticket="A002"))
+    assert [t.number for t in queue.waiting()] == ["A001", "D001"]

@@ -1,0 +1,108 @@
+"""The controller over a real Mosquitto with passwords and access rules."""
+import json
+import threading
+
+import pytest
+
+from hall_controller import contract
+from tests.support.fixtures import new_request_id
+
+HALL = "demo-hall"
+
+
+def ticket_topic(client):
+    return contract.TICKET_REQUEST.format(hall=HALL, client=client)
+
+
+def window_topic(client):
+    return contract.WINDOW_REQUEST.format(hall=HALL, client=client)
+
+
+def test_ticket_request_and_call_reach_the_board(controller, device):
+    kiosk = device("kiosk-01")
+    r = kiosk.request(ticket_topic("kiosk-01"), {"service": "A", "request_id": new_request_id()})
+    assert r["status"] == "ok" and r["data"]["number"] == "A001"
+    assert r["data"]["people_ahead"] == 0 and r["data"]["service_name"] == "综合受理"
+    r2 = kiosk.request(ticket_topic("kiosk-01"), {"service": "A", "request_id": new_request_id()})
+    assert r2["data"]["people_ahead"] == 1 and r2["data"]["estimated_wait_min"] > 0
+
+    screen = device("screen-main")
+    boards, calls = [], []
+    got_call = threading.Event()
+    screen.subscribe(contract.BOARD.format(hall=HALL), lambda m: boards.append(json.loads(m.payload)))
+    screen.subscribe(contract.CALL_EVENT.format(hall=HALL),
+                     lambda m: (calls.append(json.loads(m.payload)), got_call.set()))
+    caller = device("caller-w1")
+    r = caller.request(window_topic("caller-w1"), {"window": 1, "action": "call_next"})
+    assert r["status"] == "ok" and r["data"]["ticket"]["number"] == "A001"
+    assert got_call.wait(5)
+    assert calls[0]["text_zh"] == "请 A001 号到 1 号窗口办理"
+    latest = max(boards, key=lambda b: b["seq"])
+    assert latest["current"][0]["ticket"] == "A001" and latest["waiting"]["A"] == 1
+
+
+def test_screen_rebuilds_from_retained_board(controller, device):
+    kiosk = device("kiosk-01")
+    kiosk.request(ticket_topic("kiosk-01"), {"service": "B", "request_id": new_request_id()})
+    device("caller-w3").request(window_topic("caller-w3"), {"window": 3, "action": "call_next"})
+    late = device("screen-main")  # connects after the call: the retained board has it
+    got = threading.Event()
+    boards = []
+    late.subscribe(contract.BOARD.format(hall=HALL), lambda m: (boards.append(json.loads(m.payload)), got.set()))
+    assert got.wait(5)
+    assert boards[0]["current"][0] == {**boards[0]["current"][0], "ticket": "B001", "window": 3}
+
+
+@pytest.mark.parametrize("payload, expected", [
+    (b"not json", "not JSON"),
+    (b"[1, 2]", "JSON object"),
+    (json.dumps({"service": "A"}).encode(), "request_id"),
+    (json.dumps({"service": "A", "request_id": "abcdefgh1", "colour": 1}).encode(), "colour"),
+    (json.dumps({"service": "Q", "request_id": "abcdefgh2"}).encode(), "unknown service"),
+])
+def test_malformed_requests_get_clear_errors_and_change_nothing(controller, device, payload, expected):
+    kiosk = device("kiosk-01")
+    from paho.mqtt.packettypes import PacketTypes
+    from paho.mqtt.properties import Properties
+    got = threading.Event()
+    answers = []
+    kiosk.subscribe("reply/kiosk-01/raw", lambda m: (answers.append(json.loads(m.payload)), got.set()))
+    props = Properties(PacketTypes.PUBLISH)
+    props.ResponseTopic = "reply/kiosk-01/raw"
+    props.CorrelationData = b"c1"
+    kiosk.publish(ticket_topic("kiosk-01"), payload, properties=props)
+    assert got.wait(5)
+    assert answers[0]["status"] == "error" and expected in answers[0]["error"]
+    assert sum(controller.rejected.values()) == 1
+    assert controller.queues[HALL].waiting() == []
+
+
+def test_caller_may_only_command_its_own_window(controller, device):
+    caller = device("caller-w1")
+    r = caller.request(window_topic("caller-w1"), {"window": 2, "action": "call_next"})
+    assert r["status"] == "error" and r["code"] == "forbidden"
+
+
+def test_broker_refuses_kiosk_calling_and_screen_publishing(controller, device, broker):
+    """The access rules are the broker's: the controller never sees the refused messages."""
+    kiosk = device("kiosk-01")
+    kiosk.request(ticket_topic("kiosk-01"), {"service": "A", "request_id": new_request_id()})
+    # a kiosk publishing a window command, even under a caller's topic, is dropped by Mosquitto
+    for topic in (window_topic("kiosk-01"), window_topic("caller-w1")):
+        info = kiosk.publish(topic, json.dumps({"window": 1, "action": "call_next"}), qos=1)
+        info.wait_for_publish(5)
+    screen = device("screen-main")
+    info = screen.publish(ticket_topic("screen-main"), json.dumps({"service": "A", "request_id": new_request_id()}))
+    info.wait_for_publish(5)
+    # a round trip through the controller after them proves they had time to arrive
+    caller = device("caller-w2")
+    r = caller.request(window_topic("caller-w2"), {"window": 2, "action": "status"})
+    assert r["status"] == "ok" and r["data"]["ticket"] is None
+    assert [t.number for t in controller.queues[HALL].waiting()] == ["A001"]
+    assert controller.handled == 2
+
+
+def test_wrong_password_is_refused(broker, device):
+    from hall_controller.mqtt import MqttError
+    with pytest.raises(MqttError, match="did not accept"):
+        device("kiosk-01", password="wrong", timeout=3)

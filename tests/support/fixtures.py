@@ -1,0 +1,69 @@
+"""Fixtures that start real components: a private Mosquitto with passwords and access
+rules, a hall controller on a real SQLite file, MQTT endpoints with device identities."""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from config import HallSuiteConfig, load_config
+from hall_controller.broker import MosquittoBroker
+from hall_controller.db import make_engine
+from hall_controller.mqtt import Endpoint
+from hall_controller.provision import identities
+from hall_controller.service import HallController
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE_HALL = ROOT / "config" / "examples" / "hall.toml"
+
+
+@pytest.fixture
+def hall_config() -> HallSuiteConfig:
+    return load_config(EXAMPLE_HALL, HallSuiteConfig)
+
+
+@pytest.fixture
+def broker(tmp_path, hall_config):
+    b = MosquittoBroker(tmp_path / "broker", identities(hall_config))
+    b.start()
+    yield b
+    b.stop()
+
+
+@pytest.fixture
+def suite_config(hall_config, broker, tmp_path) -> HallSuiteConfig:
+    return hall_config.model_copy(update={
+        "broker": hall_config.broker.model_copy(update={"port": broker.port}),
+        "database": hall_config.database.model_copy(update={"url": f"sqlite:///{tmp_path}/hall.db"}),
+    })
+
+
+@pytest.fixture
+def controller(suite_config, broker):
+    engine = make_engine(suite_config.database.url)
+    c = HallController(suite_config, engine, password=broker.passwords[suite_config.controller_id])
+    c.start()
+    yield c
+    c.stop()
+
+
+@pytest.fixture
+def device(broker):
+    """connect(client_id) -> a started Endpoint logged in as that provisioned device."""
+    made: list[Endpoint] = []
+
+    def connect(client_id: str, password: str | None = None, timeout: float = 10.0) -> Endpoint:
+        ep = Endpoint(client_id, "127.0.0.1", broker.port, username=client_id,
+                      password=password if password is not None else broker.passwords[client_id])
+        ep.start(timeout)
+        made.append(ep)
+        return ep
+
+    yield connect
+    for ep in made:
+        ep.stop()
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
