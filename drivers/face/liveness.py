@@ -75,12 +75,17 @@ class LivenessChecker:
         if len(self._poses) < 2:
             return 0.0
         base = self._poses[0]
+        # A nod or a turn keeps the eye axis level; a tilted photo does not (and its
+        # landmarks then drift by about 0.1 in pitch), so tilted frames do not count.
+        level = [p for p in self._poses[1:] if abs(p.roll - base.roll) <= self.config.max_roll_change]
+        if not level:
+            return 0.0
         if self.challenge is Challenge.NOD:
-            return max(p.pitch - base.pitch for p in self._poses[1:])
+            return max(p.pitch - base.pitch for p in level)
         sign = 1.0 if self.challenge is Challenge.TURN_LEFT else -1.0
         if self.config.camera_mirrored:
             sign = -sign
-        return max(sign * (p.yaw - base.yaw) for p in self._poses[1:])
+        return max(sign * (p.yaw - base.yaw) for p in level)
 
     def is_still(self) -> bool:
         """True when no pair of consecutive frames shows movement of landmarks or pixels."""

@@ -90,10 +90,12 @@ class Pose:
     to their own left in an unmirrored camera image). About 0.2 is a 20 degree turn.
     pitch: vertical eye-to-nose distance over eye-to-mouth distance (about 0.55 frontal;
     larger when looking down).
+    roll: in-plane angle of the eye axis in degrees (a tilted head or a rotated photo).
     """
 
     yaw: float
     pitch: float
+    roll: float = 0.0
 
 
 def estimate_pose(face: Face) -> Pose:
@@ -107,7 +109,8 @@ def estimate_pose(face: Face) -> Pose:
     down = np.array([-across[1], across[0]])
     eye_mouth = max(float(np.dot(mouth - eyes, down)), 1e-6)
     return Pose(yaw=float(np.dot(nose - eyes, across)) / eye_dist,
-                pitch=float(np.dot(nose - eyes, down)) / eye_mouth)
+                pitch=float(np.dot(nose - eyes, down)) / eye_mouth,
+                roll=float(np.degrees(np.arctan2(axis[1], axis[0]))))
 
 
 def sharpness(gray: np.ndarray) -> float:
