@@ -1,0 +1,95 @@
+"""Frames and the card photo stay in memory: no file is written, no image reaches a log
+or the audit record."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from drivers.face import AuditRecord
+
+from .conftest import card, frames
+from .test_cli import KIOSKCTL, verify_args
+
+WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+_watch: list[str] | None = None
+
+
+def _audit_hook(event: str, args: tuple) -> None:
+    """Records every Python-level attempt to create or write a file while `_watch` is set."""
+    if _watch is None:
+        return
+    if event == "open" and len(args) >= 3 and args[0] is not None:
+        mode, flags = args[1], args[2]
+        if (isinstance(mode, str) and any(c in mode for c in "wax+")) or (flags or 0) & WRITE_FLAGS:
+            _watch.append(f"open {args[0]!r} {mode!r}")
+    elif event in ("os.mkdir", "os.rename", "os.replace", "shutil.copyfile", "tempfile.mkstemp"):
+        _watch.append(f"{event} {args!r}")
+
+
+sys.addaudithook(_audit_hook)
+
+
+def snapshot(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+def test_no_file_is_written_during_an_in_process_verification(verifier, clock, caplog):
+    global _watch
+    reference, probes = card(12, 5), frames(12, (1, 2, 3, 4))
+    caplog.set_level(logging.DEBUG)
+    _watch = []
+    try:
+        session = verifier.begin(reference, "vendor_decoder")
+        for probe in probes:
+            session.submit(probe)
+        result = session.result()
+        session.close()
+        verifier.verify(reference, probes, "vendor_decoder", liveness=False)
+    finally:
+        written, _watch = _watch, None
+    assert written == []
+    for record in caplog.records:
+        text = record.getMessage()
+        assert len(text) < 400 and "[[" not in text, text
+        assert not any(isinstance(arg, (np.ndarray, bytes, bytearray)) for arg in record.args or ())
+    audit = result.audit(clock.now())
+    data = audit.to_dict()
+    assert set(data) == {"time", "decision", "score", "threshold", "reasons", "reference_source",
+                         "frames_used", "attempt"}
+    assert all(isinstance(v, (str, int, float, list)) for v in data.values())
+    assert len(json.dumps(data)) < 400
+    assert not any(isinstance(getattr(audit, name), np.ndarray) for name in AuditRecord.__dataclass_fields__)
+
+
+def test_no_new_file_appears_around_a_cli_verification(tmp_path):
+    """The whole process, native code included: every writable place it is given stays empty."""
+    from drivers.face.orl import orl_path
+    work, home, tmp, state = (tmp_path / name for name in ("work", "home", "tmp", "state"))
+    for folder in (work, home, tmp, state):
+        folder.mkdir()
+    env = dict(os.environ, HOME=str(home), TMPDIR=str(tmp), HALL_STATE_DIR=str(state),
+               XDG_CACHE_HOME=str(home / ".cache"))
+    before = snapshot(tmp_path)
+    args = verify_args(orl_path(12, 5), orl_path(12, 1), orl_path(12, 2), orl_path(12, 3))
+    run = subprocess.run([str(KIOSKCTL), "-v", *args, "--json"], capture_output=True, text=True,
+                         timeout=120, cwd=work, env=env)
+    assert run.returncode in (0, 1), run.stderr
+    assert snapshot(tmp_path) == before
+    assert "[[" not in run.stderr and len(run.stderr) < 2000
+
+
+def test_the_write_watch_sees_a_write(tmp_path):
+    """The audit hook above is what makes the first test meaningful."""
+    global _watch
+    _watch = []
+    try:
+        (tmp_path / "x.bin").write_bytes(b"x")
+    finally:
+        written, _watch = _watch, None
+    assert len(written) == 1 and "x.bin" in written[0]
