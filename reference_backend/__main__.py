@@ -62,14 +62,17 @@ def main(argv: list[str] | None = None) -> int:
                          error_status=args.fault_error_status, error_after=args.fault_error_after,
                          drop_rate=args.fault_drop_rate, malformed=args.fault_malformed,
                          paths=args.fault_paths)
+    if args.write_openapi:
+        with tempfile.TemporaryDirectory() as tmp:
+            app = create_app(ServerConfig(args.app_key, args.app_secret, Path(tmp)))
+            args.write_openapi.write_text(openapi_text(app), encoding="utf-8")
+            app.state.store.close()
+        return 0
     state_dir = args.state_dir or Path(tempfile.mkdtemp(prefix="reference-backend-"))
     state_dir.mkdir(parents=True, exist_ok=True)
     token = args.admin_token or secrets.token_hex(16)
     app = create_app(ServerConfig(args.app_key, args.app_secret, state_dir, token, args.seed,
                                   faults))
-    if args.write_openapi:
-        args.write_openapi.write_text(openapi_text(app), encoding="utf-8")
-        return 0
     sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))

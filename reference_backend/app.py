@@ -11,6 +11,7 @@ from typing import Annotated, Callable
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Request, Security
 from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hall_controller.backend import models as m
 from hall_controller.backend.signing import mask_id
@@ -82,7 +83,8 @@ class Backend:
         return self._pdfs[licence_id]
 
 
-ERR = {401: {"model": m.ErrorBody, "description": "bad or stale signature, replayed nonce"}}
+ERR = {400: {"model": m.ErrorBody, "description": "the request body cannot be parsed"},
+       401: {"model": m.ErrorBody, "description": "bad or stale signature, replayed nonce"}}
 ERR_404 = {**ERR, 404: {"model": m.ErrorBody, "description": "not found"}}
 ERR_409 = {**ERR_404, 409: {"model": m.ErrorBody, "description": "refused by a business rule "
                             "or Idempotency-Key reused with a different request"}}
@@ -204,6 +206,14 @@ def create_app(config: ServerConfig) -> FastAPI:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, err: ApiError) -> Response:
         return error_response(err.status, err.code, err.message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, err: StarletteHTTPException) -> Response:
+        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
+        resp = error_response(err.status_code, code.get(err.status_code, "http_error"),
+                              str(err.detail))
+        resp.headers.update(err.headers or {})
+        return resp
 
     app.add_middleware(FaultMiddleware, state=app.state.faults)
     return app

@@ -117,6 +117,11 @@ class Outbox:
             try:
                 self._send(rows)
             except BackendRefused as err:
+                if err.status in (401, 403):  # our credentials or clock, not the item: wait
+                    self.last_error = str(err)
+                    self._mark(rows, PENDING, error=str(err))
+                    log.error("outbox: backend refuses our credentials: %s", err)
+                    return delivered
                 if len(rows) > 1:
                     limit = 1  # find the refused one: send one by one
                     continue
