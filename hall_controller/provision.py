@@ -21,8 +21,8 @@ class Identity:
     rules: tuple[tuple[str, str], ...]  # (access, topic) with access read/write/readwrite
 
 
-def _device_rules(role: str, cid: str, hall: str) -> list[tuple[str, str]]:
-    own = [("write", f"presence/{cid}"), ("read", f"reply/{cid}/#")]
+def _device_rules(role: str, cid: str, hall: str, controller: str) -> list[tuple[str, str]]:
+    own = [("write", f"presence/{cid}"), ("read", f"reply/{cid}/#"), ("read", f"presence/{controller}")]
     state = [("read", f"hall/{hall}/state/#")]
     if role == "kiosk":
         return own + state + [("write", f"hall/{hall}/request/ticket/{cid}"),
@@ -48,7 +48,7 @@ def identities(config: HallSuiteConfig, passwords: dict[str, str] | None = None)
         ("readwrite", "hall/#"), ("write", "reply/#"), ("readwrite", "presence/#")))]
     for hall in config.halls:
         for d in hall.devices:
-            out.append(Identity(d.id, d.role, pw(d.id, d.password), tuple(_device_rules(d.role, d.id, hall.id))))
+            out.append(Identity(d.id, d.role, pw(d.id, d.password), tuple(_device_rules(d.role, d.id, hall.id, cid))))
     return out
 
 

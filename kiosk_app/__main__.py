@@ -1,0 +1,55 @@
+"""`kiosk --config kiosk.toml --hall-config hall.toml`: run a self-service terminal."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from config import ConfigError, HallSuiteConfig, KioskConfig, load_config
+from hall_controller.mqtt import MqttError
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="kiosk")
+    ap.add_argument("--config", required=True)
+    ap.add_argument("--hall-config", required=True, help="the hall's TOML (for its services)")
+    ap.add_argument("--broker-port", type=int)
+    ap.add_argument("--printer-url")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        config = load_config(args.config, KioskConfig)
+        suite = load_config(args.hall_config, HallSuiteConfig)
+        hall = suite.hall(config.hall)
+    except ConfigError as err:
+        print(f"kiosk: configuration error:\n{err}", file=sys.stderr)
+        return 78
+    except KeyError:
+        print(f"kiosk: {args.hall_config} has no hall {config.hall!r}", file=sys.stderr)
+        return 78
+    updates = {}
+    if args.broker_port:
+        updates["broker"] = config.broker.model_copy(update={"port": args.broker_port})
+    if args.printer_url:
+        updates["printer_url"] = args.printer_url
+    config = config.model_copy(update=updates)
+    from kiosk_app.app import Kiosk
+    from kiosk_app.qtcommon import application
+    from kiosk_app.ui import KioskWindow
+    app = application(sys.argv)
+    kiosk = Kiosk(config, hall)
+    window = KioskWindow(kiosk.flow, hall)
+    kiosk.board_listeners.append(window.on_board)
+    try:
+        kiosk.start()
+    except MqttError as err:
+        print(f"kiosk: {err}", file=sys.stderr)
+        return 69
+    window.showFullScreen()
+    code = app.exec()
+    kiosk.stop()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

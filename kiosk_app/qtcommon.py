@@ -1,0 +1,26 @@
+"""Qt helpers shared by the kiosk, the calling screen and the window caller."""
+from __future__ import annotations
+
+import os
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+CJK_FAMILIES = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "Noto Sans SC")
+
+
+def cjk_family() -> str:
+    families = set(QFontDatabase.families())
+    for name in CJK_FAMILIES:
+        if name in families:
+            return name
+    raise RuntimeError("no Simplified Chinese font installed (Debian: fonts-noto-cjk); "
+                       "Qt would draw empty boxes")
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QApplication.instance() or QApplication(argv or [])
+    app.setFont(QFont(cjk_family(), 14))
+    return app

@@ -1,0 +1,129 @@
+"""End to end: the real kiosk window (offscreen) takes a ticket through the real broker and
+controller, prints it on the ESC/POS emulator over TCP, a caller calls it, the calling
+screen shows it. Nothing of our own is mocked."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from config.schema import KioskConfig
+from drivers.escpos.emulator import EscposEmulator
+from hall_controller import contract
+from hall_controller.screens.calling_screen import CallingScreen
+from hall_controller.screens.model import ScreenModel
+from hall_controller.staff.client import CallerClient
+from kiosk_app.app import Kiosk
+from kiosk_app.qtcommon import application
+from kiosk_app.ui import KioskWindow
+
+
+def wait_until(app, cond, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if cond():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.fixture
+def printer_emulator(tmp_path):
+    emu = EscposEmulator(tmp_path / "receipts")
+    port = emu.start_tcp()
+    yield emu, port
+    emu.stop()
+
+
+@pytest.fixture
+def kiosk(suite_config, broker, controller, printer_emulator):
+    _, port = printer_emulator
+    cfg = KioskConfig(id="kiosk-01", hall="demo-hall", printer_url=f"tcp://127.0.0.1:{port}",
+                      broker=suite_config.broker.model_copy(update={"username": "kiosk-01"}))
+    k = Kiosk(cfg, suite_config.hall("demo-hall"), password=broker.passwords["kiosk-01"])
+    k.start()
+    yield k
+    k.stop()
+
+
+def test_citizen_takes_ticket_it_prints_and_the_screen_shows_the_call(kiosk, printer_emulator, device, suite_config):
+    app = application()
+    emu, _ = printer_emulator
+    window = KioskWindow(kiosk.flow, suite_config.hall("demo-hall"))
+    window.show()
+    QTest.mouseClick(window.service_buttons["B"], Qt.LeftButton)
+    assert wait_until(app, lambda: kiosk.flow.screen.page == "ticket")
+    s = kiosk.flow.screen
+    assert s.ticket.number == "B001" and s.printed and not s.show_qr
+    assert window.t_number.text() == "B001" and window.t_ahead.text() == "前面还有 0 人"
+
+    receipt = emu.wait_for_receipts(1)[0]
+    text = "\n".join(receipt.lines)
+    assert "B001" in text and "社保医保" in text and "前面还有 0 人" in text
+    assert receipt.qr_payloads == ["https://example.gov.cn/q/demo-hall/B001"]
+
+    screen_ep = device("screen-main")
+    model = ScreenModel("demo-hall")
+    model.attach(screen_ep)
+    screen = CallingScreen(model)
+    model.on_broker(True)
+    CallerClient(device("caller-w3"), "demo-hall", 3).command("call_next")
+    assert wait_until(app, lambda: model.board is not None and model.board.current
+                      and model.board.current[0].ticket == "B001")
+    assert wait_until(app, lambda: "B001" in screen.big.text() and "3" in screen.big.text())
+    assert model.connected and screen.banner.isHidden()
+
+
+def test_paper_out_shows_ticket_as_qr_and_reports_the_fault(kiosk, printer_emulator, suite_config):
+    app = application()
+    emu, _ = printer_emulator
+    emu.set_state("out")
+    window = KioskWindow(kiosk.flow, suite_config.hall("demo-hall"))
+    QTest.mouseClick(window.service_buttons["A"], Qt.LeftButton)
+    assert wait_until(app, lambda: kiosk.flow.screen.page == "ticket")
+    s = kiosk.flow.screen
+    assert s.ticket.number == "A001" and not s.printed and s.show_qr
+    assert "二维码" in window.t_message.text() and not window.t_qr.pixmap().isNull()
+    assert kiosk.faults and kiosk.faults[0][0] == "printer"
+    assert emu.receipts == []
+
+
+def test_language_switch_and_session_wipe(kiosk, suite_config):
+    app = application()
+    window = KioskWindow(kiosk.flow, suite_config.hall("demo-hall"))
+    QTest.mouseClick(window.lang_button, Qt.LeftButton)
+    app.processEvents()
+    assert "General Services" in window.service_buttons["A"].text().split("\n")[0]
+    QTest.mouseClick(window.service_buttons["D"], Qt.LeftButton)
+    assert wait_until(app, lambda: kiosk.flow.screen.page == "ticket")
+    assert window.t_service.text() == "Business Registration"
+    kiosk.flow.reset()
+    assert kiosk.flow.screen.ticket is None and kiosk.flow.screen.page == "home"
+
+
+def test_controller_lost_shows_banner_and_recovers(suite_config, broker, device):
+    """The screen says when it has lost the controller, and rebuilds when it is back."""
+    from hall_controller.db import make_engine
+    from hall_controller.service import HallController
+    app = application()
+    model = ScreenModel("demo-hall")
+    ep = device("screen-main")
+    model.attach(ep)
+    model.on_broker(True)
+    screen = CallingScreen(model)
+    c = HallController(suite_config, make_engine(suite_config.database.url),
+                       password=broker.passwords[suite_config.controller_id])
+    c.start()
+    assert wait_until(app, lambda: model.connected and model.board is not None)
+    c.endpoint.client._sock.close()  # the controller dies without a goodbye: the broker sends its will
+    c.endpoint.client.loop_stop()
+    assert wait_until(app, lambda: not model.controller_up, timeout=90)
+    assert not screen.banner.isHidden() and "失去连接" in screen.banner.text()
+    c2 = HallController(suite_config, make_engine(suite_config.database.url),
+                        password=broker.passwords[suite_config.controller_id])
+    c2.start()
+    assert wait_until(app, lambda: model.connected)
+    c2.stop()
