@@ -86,13 +86,19 @@ class ReceiptPrinter(Device):
                 pass
 
     def _io(self, action):
-        """Run `action(link)`; a broken link is dropped so the next call reconnects."""
+        """Run `action(link)`. A link that broke since its last use (the printer was
+        switched off and on, the network dropped) is replaced once by a fresh one; a
+        fresh link that fails is dropped so the next call tries again."""
         with self._lock:
-            try:
-                return action(self._connect())
-            except DeviceUnavailable:
-                self._drop_link()
-                raise
+            while True:
+                fresh = self._link is None
+                try:
+                    return action(self._connect())
+                except DeviceUnavailable as err:
+                    self._drop_link()
+                    if fresh:
+                        raise
+                    log.info("receipt printer %s link broke (%s), reconnecting", self.device_id, err)
 
     @property
     def emulator(self):
@@ -152,7 +158,7 @@ class ReceiptPrinter(Device):
             self._io(lambda link: link.write(data))
         except DeviceError as err:
             self.counters.increment("faults")
-            log.warning("receipt printer %s cannot print: %s", self.device_id, err)
+            log.info("receipt printer %s cannot print: %s", self.device_id, err)
             raise
         self.counters.increment("prints")
         self.counters.increment("cuts", sum(1 for b in blocks if isinstance(b, Cut)))

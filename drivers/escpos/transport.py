@@ -35,6 +35,11 @@ def sim_emulator(name: str = "escpos", state: str | None = None) -> EscposEmulat
         return emulator
 
 
+def _cause(err: Exception) -> str:
+    """python-escpos wraps the OS error in a two-line message; show the OS error."""
+    return str(err.__context__ or err)
+
+
 class Link:
     """Moves bytes to one printer; `read_byte` returns b"" when nothing came in time."""
 
@@ -79,7 +84,7 @@ class NetworkLink(Link):
         try:
             self.printer.open()
         except DeviceNotFoundError as err:
-            raise DeviceUnavailable(f"no printer at {url.raw}: {str(err).splitlines()[-1]}") from err
+            raise DeviceUnavailable(f"no printer at {url.raw}: {_cause(err)}") from err
         self.sock: socket.socket = self.printer.device
 
     def _write(self, data: bytes) -> None:
@@ -120,7 +125,7 @@ class SerialLink(Link):
         try:
             self.printer.open()
         except DeviceNotFoundError as err:
-            raise DeviceUnavailable(f"no printer at {url.raw}: {str(err).splitlines()[-1]}") from err
+            raise DeviceUnavailable(f"no printer at {url.raw}: {_cause(err)}") from err
         self.port = self.printer.device
 
     def _write(self, data: bytes) -> None:
