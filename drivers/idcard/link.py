@@ -22,6 +22,12 @@ from drivers.idcard.sim import open_sim
 log = logging.getLogger(__name__)
 traffic = logging.getLogger("drivers.idcard.traffic")
 
+try:
+    from termios import error as _TermiosError
+except ImportError:            # not a POSIX system
+    _TermiosError = OSError
+# What a pulled cable looks like from pyserial: its own error, an OS error, a termios error.
+LINK_ERRORS = (serial.SerialException, OSError, _TermiosError)
 DEFAULT_BAUD = 115200
 READ_SLICE = 0.05     # the transport's own read timeout; the link counts empty slices
 
@@ -58,7 +64,7 @@ class SamLink:
                 self.transport.write(request)
                 self.bytes_out += len(request)
                 body, raw = self._receive(timeout or self.timeout)
-            except (serial.SerialException, OSError) as err:
+            except LINK_ERRORS as err:
                 raise DeviceUnavailable(f"reader link lost: {err}", device=self.name) from err
             traffic.debug("%s < %s", self.name, redact(raw, request))
             return p.parse_response(body)
@@ -88,5 +94,5 @@ class SamLink:
     def close(self) -> None:
         try:
             self.transport.close()
-        except (serial.SerialException, OSError) as err:
+        except LINK_ERRORS as err:
             log.debug("closing %s: %s", self.name, err)

@@ -77,7 +77,7 @@ class IdCardReader(Device):
     def _open(self) -> None:
         self.link = SamLink(open_transport(self.url), self.device_id, self.timeout)
         try:
-            self._command(p.sam_status())
+            p.parse_simple(self._command(p.sam_status()))
         except DeviceError:
             self.link.close()
             self.link = None
@@ -89,7 +89,7 @@ class IdCardReader(Device):
             self.link = None
 
     def _probe_status(self) -> DeviceStatus:
-        self._command(p.sam_status())
+        p.parse_simple(self._command(p.sam_status()))
         return DeviceStatus(DeviceState.ONLINE)
 
     def _health(self, level: HealthLevel) -> dict[str, str]:
@@ -111,12 +111,12 @@ class IdCardReader(Device):
                 log.info("%s: %s again after %s", self.device_id, what, err)
         raise AssertionError("unreachable")
 
-    def _command(self, request: bytes, timeout: float | None = None) -> p.Response:
+    def _command(self, request: bytes, timeout: float | None = None, retry: bool = True) -> p.Response:
         def step() -> p.Response:
             if self.link is None:
                 raise DeviceUnavailable("reader is not open", device=self.device_id)
             return self.link.transact(request, timeout)
-        return self._retrying(f"command {request[7:9].hex()}", step)
+        return self._retrying(f"command {request[7:9].hex()}", step) if retry else step()
 
     def sam_id(self) -> str:
         self._ensure_open()
@@ -138,19 +138,20 @@ class IdCardReader(Device):
         self._ensure_open()
 
         def step() -> IdCard:
-            if not self.find():
+            if not p.parse_find(self._command(p.find_card(), retry=False)):
                 raise NoCard("no card on the reader (SW3=80)", sw3=0x80, device=self.device_id)
-            return self._read_selected()
+            return self._read_selected(retry=False)
         return self._retrying("reading", step)
 
-    def _read_selected(self) -> IdCard:
-        p.parse_select(self._command(p.select_card()))
+    def _read_selected(self, retry: bool = True) -> IdCard:
+        p.parse_select(self._command(p.select_card(), retry=retry))
         request = p.read_with_fingerprint() if self.fingerprint else p.read_base()
-        record = p.parse_read(self._command(request, self.timeout * 2), with_fingerprint=self.fingerprint)
+        record = p.parse_read(self._command(request, self.timeout * 2, retry),
+                              with_fingerprint=self.fingerprint)
         card = parse_text_block(record.text, decode_photo(record.photo, self.photo_decoders),
                                 record.fingerprint)
         if self.read_new_address:
-            card.new_address = p.parse_new_address(self._command(p.read_new_address()))
+            card.new_address = p.parse_new_address(self._command(p.read_new_address(), retry=retry))
         problems = card.problems(self.clock.now().date())
         if problems:
             log.warning("%s: card %s fails checks: %s", self.device_id, card, ",".join(problems))
