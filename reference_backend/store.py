@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS ratings (seq INTEGER PRIMARY KEY AUTOINCREMENT, idem_
     body TEXT);
 CREATE TABLE IF NOT EXISTS ticket_events (seq INTEGER PRIMARY KEY AUTOINCREMENT,
     event_id TEXT UNIQUE, body TEXT);
+CREATE TABLE IF NOT EXISTS arrivals (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT, key TEXT);
 """
 
 
@@ -72,15 +73,22 @@ class Store:
                    record["kiosk_id"], idem_key, json.dumps(record, ensure_ascii=False))
 
     # ratings and ticket events
-    def add_rating(self, body: dict, idem_key: str) -> int:
-        return int(self._exec("INSERT INTO ratings (idem_key, body) VALUES (?,?)", idem_key,
-                              json.dumps(body, ensure_ascii=False)).lastrowid or 0)
+    def add_rating(self, body: dict, idem_key: str) -> None:
+        with self.lock:
+            self._exec("INSERT INTO ratings (idem_key, body) VALUES (?,?)", idem_key,
+                       json.dumps(body, ensure_ascii=False))
+            self._exec("INSERT INTO arrivals (kind, key) VALUES ('rating', ?)", idem_key)
 
     def add_ticket_event(self, event: dict) -> bool:
         """False when an event with this event_id is already stored (deduplicated)."""
-        cur = self._exec("INSERT OR IGNORE INTO ticket_events (event_id, body) VALUES (?,?)",
-                         event["event_id"], json.dumps(event, ensure_ascii=False))
-        return cur.rowcount == 1
+        with self.lock:
+            cur = self._exec("INSERT OR IGNORE INTO ticket_events (event_id, body) VALUES (?,?)",
+                             event["event_id"], json.dumps(event, ensure_ascii=False))
+            if cur.rowcount != 1:
+                return False
+            self._exec("INSERT INTO arrivals (kind, key) VALUES ('ticket_event', ?)",
+                       event["event_id"])
+            return True
 
     def received(self) -> dict[str, list]:
         with self.lock:
@@ -90,4 +98,6 @@ class Store:
                 out[table] = [json.loads(r[0]) for r in rows]
             out["checkins"] = [dict(code=r[0], at=r[1]) for r in
                                self._db.execute("SELECT code, at FROM checkins").fetchall()]
+            out["arrivals"] = [r[0] for r in
+                               self._db.execute("SELECT key FROM arrivals ORDER BY seq").fetchall()]
         return out

@@ -1,0 +1,81 @@
+"""Real components: the reference server as a subprocess, SQLite files and PostgreSQL."""
+from __future__ import annotations
+
+import subprocess
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from drivers.core.clock import FakeClock
+from hall_controller.backend import BackendClient
+from reference_backend.process import ServerProcess
+
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    with ServerProcess(state_dir=tmp_path_factory.mktemp("backend-state")) as srv:
+        yield srv
+
+
+@pytest.fixture()
+def clock() -> FakeClock:
+    """A fake clock at the real time: signatures stay fresh, backoff sleeps cost nothing."""
+    return FakeClock(start=datetime.now(timezone.utc))
+
+
+def make_client(srv: ServerProcess, clock: FakeClock, **kw) -> BackendClient:
+    kw.setdefault("timeout", 5.0)
+    return BackendClient(srv.url, srv.app_key, srv.app_secret, clock=clock, **kw)
+
+
+@pytest.fixture()
+def client(server: ServerProcess, clock: FakeClock) -> Iterator[BackendClient]:
+    server.clear_faults()
+    with make_client(server, clock) as c:
+        yield c
+    server.clear_faults()
+
+
+def _pg_engine() -> sa.Engine:
+    engine = sa.create_engine(PG_URL, pool_pre_ping=True)
+    try:
+        with engine.connect():
+            return engine
+    except sa.exc.OperationalError:
+        versions = [p.name for p in Path("/etc/postgresql").iterdir()]
+        for version in versions:
+            subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"],
+                           check=False, timeout=60)
+        admin = sa.create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+                                 isolation_level="AUTOCOMMIT")
+        with admin.connect() as c:
+            if not c.execute(sa.text("SELECT 1 FROM pg_database WHERE datname='test'")).first():
+                c.execute(sa.text("CREATE DATABASE test"))
+        admin.dispose()
+        return engine
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[sa.Engine, str | None]]:
+    """(engine, schema): a fresh SQLite file, or a unique schema in PostgreSQL dropped after."""
+    if request.param == "sqlite":
+        engine = sa.create_engine(f"sqlite:///{tmp_path / 'controller.sqlite'}")
+        yield engine, None
+        engine.dispose()
+        return
+    engine = _pg_engine()
+    schema = f"outbox_test_{uuid.uuid4().hex[:12]}"
+    with engine.begin() as c:
+        c.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield engine, schema
+    finally:
+        with engine.begin() as c:
+            c.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
