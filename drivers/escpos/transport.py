@@ -86,6 +86,9 @@ class NetworkLink(Link):
         except DeviceNotFoundError as err:
             raise DeviceUnavailable(f"no printer at {url.raw}: {_cause(err)}") from err
         self.sock: socket.socket = self.printer.device
+        # Status queries are 3-byte writes right after a receipt: without NODELAY, Nagle
+        # holds them until the printer's delayed ACK (~40 ms) arrives.
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def _write(self, data: bytes) -> None:
         self.sock.settimeout(max(self.timeout, 2.0))
