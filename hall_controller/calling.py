@@ -52,16 +52,15 @@ def _touch(q: HallQueue, conn: Connection, t: Ticket, **values) -> Ticket:
 
 
 def _close_current(q: HallQueue, conn: Connection, cmd: WindowCommand, now: float) -> None:
-    """Calling the next ticket finishes the one being served (or marks an unanswered call no-show)."""
+    """Calling the next ticket finishes the current one: clerks often skip "start", so a
+    called ticket counts as served from its call. A no-show is only ever marked explicitly."""
     cur = q._current(conn, cmd.window)
     if cur is None:
         return
-    if cur.state == "serving":
-        _touch(q, conn, cur, state="done", finished_at=now)
-        q._event(conn, "finished", cur.id, cur.number, cur.service, cur.day, now, cmd.window, cmd.clerk)
-    else:
-        _touch(q, conn, cur, state="no_show", finished_at=now)
-        q._event(conn, "no_show", cur.id, cur.number, cur.service, cur.day, now, cmd.window, cmd.clerk)
+    if cur.state == "called":
+        _touch(q, conn, cur, started_at=cur.called_at)
+    _touch(q, conn, cur, state="done", finished_at=now)
+    q._event(conn, "finished", cur.id, cur.number, cur.service, cur.day, now, cmd.window, cmd.clerk)
 
 
 def _call(q: HallQueue, conn: Connection, cmd: WindowCommand, t: Ticket) -> Outcome:

@@ -77,7 +77,7 @@ class KioskWindow(QWidget):
         lay = QVBoxLayout(page)
         self.prompt = QLabel()
         self.prompt.setAlignment(Qt.AlignCenter)
-        lay.addWidget(self.prompt)
+        lay.addWidget(self.prompt, 0)
         grid = QGridLayout()
         grid.setSpacing(28)
         self.service_buttons: dict[str, QPushButton] = {}
@@ -166,7 +166,8 @@ class KioskWindow(QWidget):
             for svc in self.hall.services:
                 b = self.service_buttons[svc.code]
                 name, other = (svc.name, svc.name_en) if lang == "zh" else (svc.name_en, svc.name)
-                b.setText(f"{svc.code}  {name}\n{other}\n{tr('waiting_count', lang, n=self.waiting.get(svc.code, 0))}")
+                text = f"{svc.code}  {name}\n{other}\n{tr('waiting_count', lang, n=self.waiting.get(svc.code, 0))}"
+                b.setText(text.replace("&", "&&"))  # a lone & would be a keyboard mnemonic
                 b.setStyleSheet(button_css % (BG, font(40, True)))
             self.lang_button.setText(tr("language", lang))
             self.elderly_button.setText(tr("elderly", lang) + (" ✓" if s.elderly else ""))

@@ -14,7 +14,7 @@ import sys
 from datetime import datetime
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from hall_controller.screens.model import ScreenModel
 
@@ -62,6 +62,7 @@ class CallingScreen(QWidget):
         root.addWidget(self.waiting)
         self.notice = label(px=34, color=ACCENT)
         self.notice.setAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        self.notice.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         root.addWidget(self.notice)
         self._notice_offset = 0
         self.cells: list[QLabel] = []
@@ -71,8 +72,9 @@ class CallingScreen(QWidget):
         self.render()
 
     def _tick(self) -> None:
-        self.clock.setText(datetime.now().strftime("%Y-%m-%d  %H:%M:%S"))
         b = self.model.board
+        tz = datetime.fromisoformat(b.updated_at).tzinfo if b else None  # the hall's zone, not the host's
+        self.clock.setText(datetime.now(tz).strftime("%Y-%m-%d  %H:%M:%S"))
         if b and b.notice:
             text = b.notice + "　　　　"
             self._notice_offset = (self._notice_offset + 1) % len(text)
