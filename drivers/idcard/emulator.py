@@ -78,8 +78,8 @@ class PtyEmulator:
             except (OSError, ValueError):
                 return
             reply = self.emulator.receive(data)
-            if reply and self.pace:
-                time.sleep(len(reply) * 10 / self.emulator.baud)
+            if self.pace:       # request and reply cross the wire at 10 bits per byte
+                time.sleep((len(data) + len(reply)) * 10 / self.emulator.baud)
             try:
                 if reply:
                     os.write(master, reply)

@@ -35,6 +35,7 @@ def test_read_json_masked(emulator_process, card_type):
     expected = generate_card(card_type, 0).card
     assert KEYS <= set(data)
     assert data["card_type"] == card_type and data["name"] == expected.name
+    assert data["photo_source"] == "emulator_reference"      # found on disk, across processes
     assert data["birth_date"] == expected.birth_date.isoformat()
     assert data["id_number"] == expected.id_number[:6] + "*" * (len(expected.id_number) - 10) + \
         expected.id_number[-4:]
