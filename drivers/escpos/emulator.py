@@ -8,7 +8,8 @@ silent (no answer at all).
 As a process:
     python -m drivers.escpos.emulator --tcp 0 --pty --out DIR [--state ok] [--control-port 0]
 prints one JSON line {"tcp": port, "pty": path, "control": port} when ready. The
-control port takes lines such as "state out" and answers "ok" (or "error ...").
+control port takes lines "state STATE", "receipts" (how many so far) and "wait N" (until
+N receipts are cut, at most 10 s) and answers "ok ..." or "error ...".
 """
 from __future__ import annotations
 
@@ -243,7 +244,12 @@ class EscposEmulator:
             return "ok"
         if words == ["receipts"]:
             return f"ok {len(self.receipts)}"
-        return "error commands: state STATE | receipts"
+        if len(words) == 2 and words[0] == "wait" and words[1].isdigit():
+            try:
+                return f"ok {len(self.wait_for_receipts(int(words[1]), timeout=10.0))}"
+            except TimeoutError as err:
+                return f"error {err}"
+        return "error commands: state STATE | receipts | wait N"
 
 
 class _Fd:

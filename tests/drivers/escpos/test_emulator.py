@@ -73,7 +73,7 @@ def test_emulator_process_with_control_port(tmp_path):
             assert printer.recv(1) == b"\x16"
             printer.sendall(b"\x1b@\x1c&" + "测试\n".encode("gb18030") + b"\x1dV\x00")
         with socket.create_connection(("127.0.0.1", ready["control"]), timeout=5) as control:
-            control.sendall(b"receipts\n")
+            control.sendall(b"wait 1\n")
             assert control.recv(64) == b"ok 1\n"
         assert (tmp_path / "receipt-0001.txt").read_text("utf-8") == "测试\n"
     finally:
