@@ -112,7 +112,8 @@ class SpeechWorker(Device):
         return DeviceStatus(state, details=self._details)
 
     def _health(self, level: HealthLevel) -> dict[str, str]:
-        checks = {"engine": self._pyttsx3.name if self._pyttsx3 else self._espeak.name,
+        engine = "none" if self.engine_name == "none" else (self._pyttsx3 or self._espeak).name
+        checks = {"engine": engine,
                   "voice": self.voices["zh"], "player": (find_player() or ["none"])[0]}
         if level is HealthLevel.INTERACTIVE:
             checks["phrase"] = self.say("语音测试").result(timeout=self.timeout * 3).playback
