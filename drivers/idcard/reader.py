@@ -70,6 +70,7 @@ class IdCardReader(Device):
         self._misses = 0
         self._want = Lifecycle.OPEN
         self._next_reopen = 0.0
+        self._sequence = threading.RLock()   # one find -> select -> read at a time
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -138,9 +139,10 @@ class IdCardReader(Device):
         self._ensure_open()
 
         def step() -> IdCard:
-            if not p.parse_find(self._command(p.find_card(), retry=False)):
-                raise NoCard("no card on the reader (SW3=80)", sw3=0x80, device=self.device_id)
-            return self._read_selected(retry=False)
+            with self._sequence:
+                if not p.parse_find(self._command(p.find_card(), retry=False)):
+                    raise NoCard("no card on the reader (SW3=80)", sw3=0x80, device=self.device_id)
+                return self._read_selected(retry=False)
         return self._retrying("reading", step)
 
     def _read_selected(self, retry: bool = True) -> IdCard:
@@ -181,6 +183,10 @@ class IdCardReader(Device):
 
     def poll_once(self) -> CardEvent | None:
         """One polling step (the thread calls it; tests may call it directly)."""
+        with self._sequence:
+            return self._poll()
+
+    def _poll(self) -> CardEvent | None:
         if self.link is None and not self._reopen():
             return None
         try:
