@@ -97,7 +97,12 @@ class EscposEmulator:
                 if command.kind == "status":
                     reply += self._answer(command.params[0])
                     continue
-                receipt = self._paper.apply(command)
+                try:
+                    receipt = self._paper.apply(command)
+                except Exception:  # an emulator bug must not kill the link thread
+                    log.exception("emulator could not apply %s", command.kind)
+                    self.protocol_errors += 1
+                    continue
                 if receipt is not None:
                     self._save(receipt, len(self._paper.finished))
                     self._done.notify_all()

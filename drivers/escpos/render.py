@@ -74,13 +74,13 @@ def _element_image(element: Element, paper: int) -> Image.Image | None:
 
 def _text_image(element: Element, paper: int) -> Image.Image:
     font = cjk_font(BASE_FONT_PX * element.height, element.bold)
-    left, top, right, bottom = font.getbbox(element.text or " ")
-    text_w = max(1, right - left) * element.width // element.height
-    height = BASE_FONT_PX * element.height + LINE_GAP
+    left, _, right, _ = font.getbbox(element.text or " ")
+    ascent, descent = font.getmetrics()
+    height = ascent + descent + LINE_GAP
     canvas = Image.new("L", (max(1, right - left), height), 255)
-    ImageDraw.Draw(canvas).text((-left, 0), element.text, font=font, fill=0)
-    if element.width != element.height:
-        canvas = canvas.resize((max(1, text_w), height))
+    ImageDraw.Draw(canvas).text((-left, LINE_GAP // 2), element.text, font=font, fill=0)
+    if element.width != element.height:  # GS ! with unequal multipliers stretches glyphs
+        canvas = canvas.resize((max(1, canvas.width * element.width // element.height), height))
     if canvas.width > paper:
         canvas = canvas.crop((0, 0, paper, height))
     return canvas

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from escpos.printer import Dummy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drivers.escpos.commands import code128
 from drivers.escpos.emulator import EscposEmulator
@@ -80,3 +82,28 @@ def test_emulator_process_with_control_port(tmp_path):
         proc.terminate()
         proc.wait(timeout=10)
     assert proc.returncode == 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=200), st.sampled_from([b"", b"\x1dv0\x00\x00\x00\x00\x00", b"\x1dv0\x00\x01\x00\x00\x00",
+                                                  b"\x1d(k\x02\x001Q", b"\x1d(k\x03\x001C\x00", b"\x1dkI\x00"]))
+def test_emulator_survives_any_stream(data, edge):
+    emulator = EscposEmulator()
+    reply = _feed(emulator, edge + data + b"\x1dV\x00")  # the cut may land inside a command's payload
+    assert isinstance(reply, bytes) and all(r.png.startswith(b"\x89PNG") for r in emulator.receipts)
+
+
+def test_rendered_png_is_576_wide_and_its_qr_scans(ticket):
+    import io
+
+    from PIL import Image
+
+    from drivers.escpos.commands import encode_blocks
+    from drivers.escpos.receipt import decode_qr
+    from drivers.escpos.templates import ticket_blocks
+
+    emulator = EscposEmulator()
+    _feed(emulator, encode_blocks(ticket_blocks(ticket)))
+    image = Image.open(io.BytesIO(emulator.receipts[0].png))
+    assert image.width == 576
+    assert decode_qr(image) == "https://q.example.cn/t/A017"
