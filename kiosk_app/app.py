@@ -49,7 +49,10 @@ class Kiosk:
         except ValueError:
             return
         for listener in list(self.board_listeners):
-            listener(board)
+            try:
+                listener(board)
+            except RuntimeError:  # its window is gone
+                self.board_listeners.remove(listener)
 
     def start(self, timeout: float = 10.0) -> None:
         if self.printer is not None:

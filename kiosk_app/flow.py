@@ -53,7 +53,10 @@ class KioskFlow:
     def _show(self, **changes) -> Screen:
         self.screen = replace(self.screen, since=self.clock.monotonic(), **changes)
         for listener in list(self.listeners):
-            listener(self.screen)
+            try:
+                listener(self.screen)
+            except RuntimeError:  # its window is gone (Qt deleted it): forget it
+                self.listeners.remove(listener)
         return self.screen
 
     # -- intents ----------------------------------------------------------------------

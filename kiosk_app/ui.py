@@ -48,7 +48,7 @@ class KioskWindow(QWidget):
         super().__init__()
         self.flow, self.hall = flow, hall
         self.pool = QThreadPool.globalInstance()
-        self.bridge = _Bridge()
+        self.bridge = _Bridge(self)
         self.bridge.changed.connect(self.render)
         self.bridge.board.connect(self._board)
         flow.listeners.append(self.bridge.changed.emit)

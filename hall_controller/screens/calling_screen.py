@@ -36,7 +36,7 @@ class CallingScreen(QWidget):
     def __init__(self, model: ScreenModel, window: int | None = None) -> None:
         super().__init__()
         self.model, self.window_no = model, window
-        self.bridge = _Bridge()
+        self.bridge = _Bridge(self)
         self.bridge.changed.connect(self.render)
         model.listeners.append(self.bridge.changed.emit)
         self.setWindowTitle("叫号屏 Calling screen")
