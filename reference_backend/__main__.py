@@ -73,7 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     token = args.admin_token or secrets.token_hex(16)
     app = create_app(ServerConfig(args.app_key, args.app_secret, state_dir, token, args.seed,
                                   faults))
-    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
+    # proto=IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted connections only
+    # then; without it every keep-alive answer waits 40 ms for a delayed ACK (Nagle).
+    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET,
+                         socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
     host, port = sock.getsockname()[:2]
