@@ -24,7 +24,7 @@ from demo.processes import ROOT, Processes
 from hall_controller.broker import MosquittoBroker
 from hall_controller.provision import identities
 
-OUT = ROOT / "demo-output"
+OUT = Path(os.environ.get("HALL_DEMO_OUT", ROOT / "demo-output"))
 
 
 def write_configs(state: Path, port: int) -> tuple[Path, Path, HallSuiteConfig, KioskConfig]:
