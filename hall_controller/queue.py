@@ -130,19 +130,19 @@ class HallQueue:
                                           db.tickets.c.state == "waiting")).order_by(db.tickets.c.queued_at)
         if services is not None:
             q = q.where(db.tickets.c.service.in_(services))
-        if conn is None:
-            with self.engine.connect() as c:
-                return [Ticket.from_row(r) for r in c.execute(q)]
-        return [Ticket.from_row(r) for r in conn.execute(q)]
+        return [Ticket.from_row(r) for r in self._rows(q, conn)]
+
+    def _rows(self, q, conn: Connection | None) -> list:
+        """Run a query on the caller's transaction, or on a connection of its own."""
+        if conn is not None:
+            return conn.execute(q).all()
+        with self.engine.connect() as c:
+            return c.execute(q).all()
 
     def ticket(self, number: str, conn: Connection | None = None) -> Ticket:
         q = select(db.tickets).where(and_(db.tickets.c.hall == self.hall.id, db.tickets.c.day == self.today(),
                                           db.tickets.c.number == number))
-        if conn is None:
-            with self.engine.connect() as c:
-                row = c.execute(q).first()
-        else:
-            row = conn.execute(q).first()
+        row = next(iter(self._rows(q, conn)), None)
         if row is None:
             raise NotFound(f"no ticket {number} today")
         return Ticket.from_row(row)
@@ -165,11 +165,7 @@ class HallQueue:
 
     def window_state(self, window: int, conn: Connection | None = None) -> dict:
         q = select(db.windows).where(and_(db.windows.c.hall == self.hall.id, db.windows.c.window == window))
-        if conn is None:
-            with self.engine.connect() as c:
-                row = c.execute(q).first()
-        else:
-            row = conn.execute(q).first()
+        row = next(iter(self._rows(q, conn)), None)
         if row is None:
             return {"window": window, "state": "idle", "ticket_id": None, "since": None, "reason": None, "clerk": None}
         return dict(row._mapping)
