@@ -74,6 +74,13 @@ class PriorityConfig(Strict):
     max_priority_share: float = Field(0.5, ge=0, le=1, description="at most this share of calls go to priority")
 
 
+class NoShowConfig(Strict):
+    requeue: Literal["never", "ask", "always"] = Field(
+        "ask", description="never: a no-show ends the ticket; ask: the clerk chooses (WindowCommand.requeue); "
+                           "always: a no-show goes back to the end of the queue")
+    max_requeues: int = Field(1, ge=0, le=5, description="how often one ticket may go back to the queue")
+
+
 class HallConfig(Strict):
     id: str = Field(pattern=ID_PATTERN)
     name: str
@@ -88,6 +95,9 @@ class HallConfig(Strict):
     ticket_url: str = Field("https://example.gov.cn/q/{hall}/{ticket}", description="QR link on tickets")
     voice_lang: list[Literal["zh", "en"]] = ["zh"]
     speech_enabled: bool = True
+    auto_call: bool = Field(False, description="call waiting tickets automatically to the open window that has "
+                                               "been idle longest")
+    no_show: NoShowConfig = NoShowConfig()
 
     @model_validator(mode="after")
     def _consistent(self) -> "HallConfig":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.engine import Connection
 
 from hall_controller import db
@@ -88,8 +88,10 @@ def _call_specific(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcom
     if not cmd.ticket:
         raise BadRequest("call needs a ticket number")
     t = q.ticket(cmd.ticket, conn)
-    if t.state != "waiting":
+    if t.state not in ("waiting", "no_show"):  # a late citizen may still be served today
         raise Conflict(f"ticket {t.number} is {t.state}, not waiting")
+    if q.window_state(cmd.window, conn)["state"] == "paused":
+        raise Conflict(f"window {cmd.window} is paused; resume first")
     if t.service not in q.hall.window(cmd.window).services:
         raise Conflict(f"window {cmd.window} does not serve service {t.service}")
     return _call(q, conn, cmd, t)
@@ -136,8 +138,21 @@ def _finish(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
 def _no_show(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
     cur = _need_current(q, conn, cmd)
     now = q.now()
-    _touch(q, conn, cur, state="no_show", finished_at=now)
+    policy = q.hall.no_show
+    wanted = {"never": False, "always": True}.get(policy.requeue, bool(cmd.requeue))
+    if policy.requeue == "never" and cmd.requeue:
+        raise Conflict(f"hall {q.hall.id} does not re-queue no-shows")
+    done = conn.execute(select(func.count()).select_from(db.events).where(and_(
+        db.events.c.ticket_id == cur.id, db.events.c.kind == "requeued"))).scalar_one()
     q._event(conn, "no_show", cur.id, cur.number, cur.service, cur.day, now, cmd.window, cmd.clerk)
+    if wanted and done < policy.max_requeues:
+        # Back to the end of the queue, without its priority bonus; any window may call it.
+        _touch(q, conn, cur, state="waiting", window=None, target_window=None, priority="normal",
+               queued_at=now, called_at=None, started_at=None)
+        q._event(conn, "requeued", cur.id, cur.number, cur.service, cur.day, now, cmd.window, cmd.clerk,
+                 data={"requeues": done + 1})
+    else:
+        _touch(q, conn, cur, state="no_show", finished_at=now)
     q._set_window(conn, cmd.window, "idle", None, clerk=cmd.clerk)
     return Outcome(cur, q.window_state(cmd.window, conn))
 
@@ -183,6 +198,23 @@ def _resume(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
     return Outcome(None, q.window_state(cmd.window, conn))
 
 
+def _open(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
+    state = q.window_state(cmd.window, conn)["state"]
+    if state in ("closed", "paused") or not q.has_window_row(cmd.window, conn):
+        q._set_window(conn, cmd.window, "idle", None, clerk=cmd.clerk)
+        q._event(conn, "opened", None, None, None, q.today(), q.now(), cmd.window, cmd.clerk)
+    return Outcome(q._current(conn, cmd.window), q.window_state(cmd.window, conn))
+
+
+def _close(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
+    if q._current(conn, cmd.window) is not None:
+        raise Conflict(f"window {cmd.window} is still serving; finish or transfer first")
+    if q.window_state(cmd.window, conn)["state"] != "closed":
+        q._set_window(conn, cmd.window, "closed", None, reason=cmd.reason, clerk=cmd.clerk)
+        q._event(conn, "closed", None, None, None, q.today(), q.now(), cmd.window, cmd.clerk)
+    return Outcome(None, q.window_state(cmd.window, conn))
+
+
 def _cancel(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
     if not cmd.ticket:
         raise BadRequest("cancel needs a ticket number")
@@ -202,5 +234,28 @@ def _status(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
 _HANDLERS = {
     "call_next": _call_next, "call": _call_specific, "recall": _recall, "start": _start,
     "finish": _finish, "no_show": _no_show, "transfer": _transfer, "pause": _pause,
-    "resume": _resume, "cancel": _cancel, "status": _status,
+    "resume": _resume, "cancel": _cancel, "status": _status, "open": _open, "close": _close,
 }
+
+
+def auto_dispatch(q: HallQueue) -> list[Outcome]:
+    """Call waiting tickets to open idle windows, the window idle longest first.
+
+    Used when the hall has `auto_call`: after every change that can free a window or add a
+    ticket. A window counts as open once its clerk has signed on (any window action, or
+    `open`) and until `close`; paused windows are skipped. Each call is its own committed
+    transition with clerk "auto", announced like any other call."""
+    if not q.hall.auto_call:
+        return []
+    out: list[Outcome] = []
+    with q._lock, q.engine.begin() as conn:
+        rows = conn.execute(select(db.windows).where(and_(
+            db.windows.c.hall == q.hall.id, db.windows.c.state == "idle")).order_by(db.windows.c.since)).all()
+        for row in rows:
+            if row.window not in {w.number for w in q.hall.windows} or q._current(conn, row.window) is not None:
+                continue
+            order = q.ordered_for(row.window, conn)
+            if order:
+                out.append(_call(q, conn, WindowCommand(window=row.window, action="call_next", clerk="auto"),
+                                 order[0]))
+    return out

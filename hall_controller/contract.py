@@ -54,12 +54,17 @@ class TicketInfo(Payload):
 
 WindowAction = Literal[
     "call_next", "call", "recall", "start", "finish", "no_show", "transfer",
-    "pause", "resume", "cancel", "status",
+    "pause", "resume", "cancel", "status", "open", "close",
 ]
 
 
 class WindowCommand(Payload):
-    """A window caller (software or a hardware keypad) acts for its window."""
+    """A window caller (software or a hardware keypad) acts for its window.
+
+    `open` signs the window on (it is then offered automatic calls when the hall has them),
+    `close` signs it off (it no longer counts in waiting-time estimates). `call_next` on a
+    closed window opens it. A called ticket that is marked `no_show` may come back: `call`
+    accepts it again the same day."""
 
     window: int = Field(ge=1)
     action: WindowAction
@@ -68,6 +73,8 @@ class WindowCommand(Payload):
     to_window: int | None = Field(None, ge=1, description="for transfer")
     front: bool = Field(False, description="for transfer: to the front of the queue")
     reason: str | None = Field(None, max_length=100, description="for pause")
+    requeue: bool | None = Field(None, description="for no_show: put the ticket back at the end of the queue; "
+                                 "unset = the hall's setting (no_show.requeue)")
     clerk: str | None = Field(None, max_length=40)
 
 

@@ -12,5 +12,12 @@ def service_day(now: datetime, tz: str, starts_at: time) -> str:
     return shifted.date().isoformat()
 
 
+def day_start(day: str, tz: str, starts_at: time) -> datetime:
+    """The moment the service day `day` begins, in the hall's zone."""
+    d = datetime.fromisoformat(day)
+    return datetime(d.year, d.month, d.day, starts_at.hour, starts_at.minute, starts_at.second,
+                    tzinfo=ZoneInfo(tz))
+
+
 def iso(ts: float, tz: str) -> str:
     return datetime.fromtimestamp(ts, ZoneInfo(tz)).isoformat(timespec="seconds")

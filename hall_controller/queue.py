@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from config.schema import HallConfig
 from drivers.core.clock import Clock
 from hall_controller import db
-from hall_controller.days import iso, service_day
+from hall_controller.days import day_start, iso, service_day
 from hall_controller.errors import BadRequest, Conflict, LimitReached, NotFound
 
 log = logging.getLogger(__name__)
@@ -124,6 +124,32 @@ class HallQueue:
             hall=self.hall.id, day=day, ticket_id=ticket_id, number=number, service=service, kind=kind,
             at=at, window=window, clerk=clerk, data=json.dumps(data, ensure_ascii=False) if data else None))
 
+    # -- the day boundary ------------------------------------------------------------------
+    def roll_over(self) -> int:
+        """Close what the previous service days left open; safe to call at any time.
+
+        Tickets of earlier days still waiting, called or serving become `expired` (with an
+        event in their own day), and windows last touched before today's start are closed:
+        their clerks sign on again. Returns the number of tickets expired."""
+        today = self.today()
+        start = day_start(today, self.hall.timezone, self.hall.day_starts_at).timestamp()
+        with self._lock, self.engine.begin() as conn:
+            stale = conn.execute(select(db.tickets).where(and_(
+                db.tickets.c.hall == self.hall.id, db.tickets.c.day < today,
+                db.tickets.c.state.in_(("waiting",) + ACTIVE)))).all()
+            now = self.now()
+            for row in stale:
+                t = Ticket.from_row(row)
+                conn.execute(update(db.tickets).where(db.tickets.c.id == t.id).values(state="expired", finished_at=now))
+                self._event(conn, "expired", t.id, t.number, t.service, t.day, now, t.window,
+                            data={"was": t.state})
+            conn.execute(update(db.windows).where(and_(
+                db.windows.c.hall == self.hall.id, db.windows.c.since < start, db.windows.c.state != "closed"))
+                .values(state="closed", ticket_id=None, since=now, reason=None))
+        if stale:
+            log.info("hall %s: day %s begins, %d tickets of earlier days expired", self.hall.id, today, len(stale))
+        return len(stale)
+
     # -- queries -------------------------------------------------------------------------
     def waiting(self, conn: Connection | None = None, services: list[str] | None = None) -> list[Ticket]:
         q = select(db.tickets).where(and_(db.tickets.c.hall == self.hall.id, db.tickets.c.day == self.today(),
@@ -170,6 +196,11 @@ class HallQueue:
             return {"window": window, "state": "idle", "ticket_id": None, "since": None, "reason": None, "clerk": None}
         return dict(row._mapping)
 
+    def has_window_row(self, window: int, conn: Connection | None = None) -> bool:
+        """Whether the window's clerk has ever signed on (any action); before that it is not open."""
+        q = select(db.windows.c.window).where(and_(db.windows.c.hall == self.hall.id, db.windows.c.window == window))
+        return bool(self._rows(q, conn))
+
     def _set_window(self, conn: Connection, window: int, state: str, ticket_id: int | None,
                     reason: str | None = None, clerk: str | None = None) -> None:
         key = and_(db.windows.c.hall == self.hall.id, db.windows.c.window == window)
@@ -179,6 +210,6 @@ class HallQueue:
 
     def _current(self, conn: Connection, window: int) -> Ticket | None:
         row = conn.execute(select(db.tickets).where(and_(
-            db.tickets.c.hall == self.hall.id, db.tickets.c.window == window,
+            db.tickets.c.hall == self.hall.id, db.tickets.c.day == self.today(), db.tickets.c.window == window,
             db.tickets.c.state.in_(ACTIVE))).order_by(db.tickets.c.called_at.desc())).first()
         return None if row is None else Ticket.from_row(row)

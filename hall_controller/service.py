@@ -37,6 +37,7 @@ def call_texts(ticket: str, window: int) -> tuple[str, str]:
 
 
 class HallController:
+    HOUSEKEEPING_S = 15.0  # how often the day boundary is checked
     def __init__(self, config: HallSuiteConfig, engine, *, clock: Clock | None = None,
                  password: str | None = None) -> None:
         self.config = config
@@ -46,6 +47,8 @@ class HallController:
         self.handled = 0
         self._board_seq = 0
         self._seq_lock = threading.Lock()
+        self._days: dict[str, str] = {}
+        self._stopping = threading.Event()
         cid = config.controller_id
         self.presence_topic = contract.PRESENCE.format(client=cid)
         offline = Presence(state="offline", role="controller", halls=list(self.queues))
@@ -56,13 +59,34 @@ class HallController:
         self.endpoint.on_connection_change = self._connection_changed
 
     # -- lifecycle -----------------------------------------------------------------------
+    def housekeeping(self) -> None:
+        """At start and whenever a hall's service day changes: close the old day, show the new."""
+        for hall, q in self.queues.items():
+            day = q.today()
+            if self._days.get(hall) == day:
+                continue
+            q.roll_over()
+            self._days[hall] = day
+            if self.endpoint.connected.is_set():
+                self.publish_board(hall)
+
+    def _housekeeping_loop(self) -> None:
+        while not self._stopping.wait(self.HOUSEKEEPING_S):
+            try:
+                self.housekeeping()
+            except Exception:  # noqa: BLE001 - a database hiccup must not end the loop
+                log.exception("housekeeping failed")
+
     def start(self, timeout: float = 10.0) -> None:
+        self.housekeeping()
+        threading.Thread(target=self._housekeeping_loop, name="housekeeping", daemon=True).start()
         for hall in self.queues:
             self.endpoint.subscribe(contract.TICKET_REQUEST.format(hall=hall, client="+"), self._on_ticket)
             self.endpoint.subscribe(contract.WINDOW_REQUEST.format(hall=hall, client="+"), self._on_window)
         self.endpoint.start(timeout)
 
     def stop(self) -> None:
+        self._stopping.set()
         self.endpoint.publish(self.presence_topic, encode(Presence(state="offline", role="controller",
                                                                     halls=list(self.queues))), retain=True)
         self.endpoint.stop()
@@ -141,6 +165,7 @@ class HallController:
         info = self.ticket_info(q, ticket)
         self._reply(msg, Response(status="ok", data=info.model_dump()))
         if created:
+            self._auto_call(q)
             self.publish_board(hall)
 
     def ticket_info(self, q: HallQueue, t: Ticket) -> TicketInfo:
@@ -176,4 +201,15 @@ class HallController:
         if outcome.announce and outcome.ticket is not None:
             self._publish_call(q, outcome.ticket, cmd.window)
         if cmd.action != "status":
+            self._auto_call(q)
             self.publish_board(hall)
+
+    def _auto_call(self, q: HallQueue) -> None:
+        """With the hall's auto_call: call waiting tickets to the windows idle longest."""
+        try:
+            outcomes = calling.auto_dispatch(q)
+        except HallError as err:  # never lose the answer already sent for an auto call
+            log.warning("automatic call in %s failed: %s", q.hall.id, err)
+            return
+        for out in outcomes:
+            self._publish_call(q, out.ticket, out.ticket.window)

@@ -19,9 +19,10 @@ def clock():
 
 
 @pytest.fixture
-def queue(tmp_path, hall_config, clock):
-    engine = make_engine(f"sqlite:///{tmp_path}/q.db")
-    return HallQueue(engine, hall_config.halls[0], clock)
+def queue(database_url, hall_config, clock):
+    engine = make_engine(database_url)
+    yield HallQueue(engine, hall_config.halls[0], clock)
+    engine.dispose()
 
 
 def cmd(window, action, **kw):
@@ -123,3 +124,111 @@ def test_call_specific_transfer_pause_cancel(queue, clock):
     calling.apply(queue, cmd(1, "resume"))
     calling.apply(queue, cmd(1, "cancel", ticket="A002"))
     assert [t.number for t in queue.waiting()] == ["A001", "D001"]
+
+
+@pytest.fixture
+def make_queue(tmp_path, hall_config, clock):
+    def make(**changes):
+        hall = hall_config.halls[0].model_copy(update=changes)
+        return HallQueue(make_engine(f"sqlite:///{tmp_path}/{len(changes)}-{id(hall)}.db"), hall, clock)
+    return make
+
+
+def test_no_show_requeue_goes_to_the_back_once_and_a_late_citizen_can_still_be_called(make_queue, clock):
+    from config.schema import NoShowConfig
+    q = make_queue(no_show=NoShowConfig(requeue="ask", max_requeues=1))
+    q.issue("A", "a1", source="k", priority="green")
+    clock.advance(10)
+    q.issue("A", "a2", source="k")
+    assert calling.apply(q, cmd(1, "call_next")).ticket.number == "A001"
+    clock.advance(120)  # nobody came
+    out = calling.apply(q, cmd(1, "no_show", requeue=True))
+    assert out.ticket.state == "waiting" and out.ticket.priority == "normal"
+    assert [t.number for t in q.ordered_for(1)] == ["A002", "A001"]  # back of the queue, bonus gone
+    calling.apply(q, cmd(1, "call", ticket="A001"))
+    out = calling.apply(q, cmd(1, "no_show", requeue=True))  # the second time: max_requeues reached
+    assert out.ticket.state == "no_show" and [t.number for t in q.waiting()] == ["A002"]
+    # the citizen turns up later the same day: the clerk calls the no-show ticket by number
+    assert calling.apply(q, cmd(2, "call", ticket="A001")).ticket.state == "called"
+
+
+@pytest.mark.parametrize("policy, asked, expected", [
+    ("never", None, "no_show"), ("ask", None, "no_show"), ("ask", False, "no_show"),
+    ("ask", True, "waiting"), ("always", None, "waiting"), ("always", False, "waiting"),
+])
+def test_no_show_policy(make_queue, policy, asked, expected):
+    from config.schema import NoShowConfig
+    q = make_queue(no_show=NoShowConfig(requeue=policy))
+    q.issue("A", "a1", source="k")
+    calling.apply(q, cmd(1, "call_next"))
+    assert calling.apply(q, cmd(1, "no_show", requeue=asked)).ticket.state == expected
+
+
+def test_no_show_requeue_refused_where_the_hall_never_requeues(make_queue):
+    from config.schema import NoShowConfig
+    q = make_queue(no_show=NoShowConfig(requeue="never"))
+    q.issue("A", "a1", source="k")
+    calling.apply(q, cmd(1, "call_next"))
+    with pytest.raises(Conflict, match="does not re-queue"):
+        calling.apply(q, cmd(1, "no_show", requeue=True))
+    assert q.ticket("A001").state == "called"  # refused: nothing changed
+
+
+def test_auto_call_goes_to_the_open_window_idle_longest(make_queue, clock):
+    q = make_queue(auto_call=True)
+    assert calling.auto_dispatch(q) == []  # no window signed on yet
+    q.issue("A", "a1", source="k")
+    assert calling.auto_dispatch(q) == []  # still nobody: a ticket waits for a clerk
+    calling.apply(q, cmd(2, "open"))
+    clock.advance(30)
+    calling.apply(q, cmd(1, "open"))
+    clock.advance(30)
+    [out] = calling.auto_dispatch(q)  # window 2 has been idle longest
+    assert (out.ticket.number, out.ticket.window) == ("A001", 2)
+    q.issue("A", "a2", source="k")
+    q.issue("A", "a3", source="k")
+    [out] = calling.auto_dispatch(q)  # window 2 is busy: window 1 takes the next
+    assert (out.ticket.number, out.ticket.window) == ("A002", 1)
+    calling.apply(q, cmd(2, "finish"))
+    [out] = calling.auto_dispatch(q)
+    assert (out.ticket.number, out.ticket.window) == ("A003", 2)
+    assert calling.auto_dispatch(q) == []  # nothing left to call
+
+
+def test_auto_call_skips_paused_and_closed_windows_and_halls_without_it(make_queue, clock):
+    q = make_queue(auto_call=True)
+    calling.apply(q, cmd(1, "pause", reason="午休"))
+    calling.apply(q, cmd(2, "open"))
+    calling.apply(q, cmd(2, "close"))
+    q.issue("A", "a1", source="k")
+    assert calling.auto_dispatch(q) == []
+    calling.apply(q, cmd(1, "resume"))
+    assert calling.auto_dispatch(q)[0].ticket.window == 1
+    plain = make_queue()
+    calling.apply(plain, cmd(1, "open"))
+    plain.issue("A", "a1", source="k")
+    assert calling.auto_dispatch(plain) == []
+
+
+def test_close_needs_a_free_window_and_open_counts_in_events(queue):
+    queue.issue("A", "a1", source="k")
+    calling.apply(queue, cmd(1, "call_next"))
+    with pytest.raises(Conflict, match="still serving"):
+        calling.apply(queue, cmd(1, "close"))
+    calling.apply(queue, cmd(1, "finish"))
+    assert calling.apply(queue, cmd(1, "close")).window_state["state"] == "closed"
+    assert calling.apply(queue, cmd(1, "open")).window_state["state"] == "idle"
+
+
+def test_roll_over_expires_yesterdays_open_tickets_and_closes_windows(queue, clock):
+    for i in range(3):
+        queue.issue("A", f"a{i}", source="k")
+    calling.apply(queue, cmd(1, "call_next"))
+    clock.set(datetime(2026, 3, 3, 8, 0, tzinfo=CST))
+    assert queue.roll_over() == 3
+    assert queue.roll_over() == 0  # idempotent
+    assert queue.window_state(1)["state"] == "closed"
+    # the new day starts clean: the old current ticket is not "current" any more
+    out = calling.apply(queue, cmd(1, "call_next"))
+    assert out.ticket is None and out.window_state["state"] == "idle"
+    assert queue.issue("A", "new-day", source="k")[0].number == "A001"

@@ -28,8 +28,13 @@ def test_ticket_request_and_call_reach_the_board(controller, device):
 
     screen = device("screen-main")
     boards, calls = [], []
-    got_call = threading.Event()
-    screen.subscribe(contract.BOARD.format(hall=HALL), lambda m: boards.append(json.loads(m.payload)))
+    got_call, board_with_call = threading.Event(), threading.Event()
+
+    def on_board(m):
+        boards.append(json.loads(m.payload))
+        if boards[-1]["current"]:
+            board_with_call.set()
+    screen.subscribe(contract.BOARD.format(hall=HALL), on_board)
     screen.subscribe(contract.CALL_EVENT.format(hall=HALL),
                      lambda m: (calls.append(json.loads(m.payload)), got_call.set()))
     caller = device("caller-w1")
@@ -37,6 +42,7 @@ def test_ticket_request_and_call_reach_the_board(controller, device):
     assert r["status"] == "ok" and r["data"]["ticket"]["number"] == "A001"
     assert got_call.wait(5)
     assert calls[0]["text_zh"] == "请 A001 号到 1 号窗口办理"
+    assert board_with_call.wait(5)  # the board is published right after the call event
     latest = max(boards, key=lambda b: b["seq"])
     assert latest["current"][0]["ticket"] == "A001" and latest["waiting"]["A"] == 1
 
@@ -106,3 +112,59 @@ def test_wrong_password_is_refused(broker, device):
     from hall_controller.mqtt import MqttError
     with pytest.raises(MqttError, match="did not accept"):
         device("kiosk-01", password="wrong", timeout=3)
+
+
+def _hall_controller(suite_config, broker, database_url, clock=None, **hall_changes):
+    from hall_controller.db import make_engine
+    from hall_controller.service import HallController
+    hall = suite_config.halls[0].model_copy(update=hall_changes)
+    cfg = suite_config.model_copy(update={"halls": [hall]})
+    c = HallController(cfg, make_engine(database_url), clock=clock,
+                       password=broker.passwords[cfg.controller_id])
+    c.start()
+    return c
+
+
+def test_auto_call_announces_to_the_signed_on_window(suite_config, broker, database_url, device):
+    c = _hall_controller(suite_config, broker, database_url, auto_call=True)
+    try:
+        screen = device("screen-main")
+        calls, got = [], threading.Event()
+        screen.subscribe(contract.CALL_EVENT.format(hall=HALL),
+                         lambda m: (calls.append(json.loads(m.payload)), got.set()))
+        caller = device("caller-w2")
+        assert caller.request(window_topic("caller-w2"), {"window": 2, "action": "open"})["status"] == "ok"
+        kiosk = device("kiosk-01")
+        r = kiosk.request(ticket_topic("kiosk-01"), {"service": "D", "request_id": new_request_id()})
+        assert r["status"] == "ok"
+        assert got.wait(5), "no automatic call was announced"
+        assert calls[0]["call"] == {**calls[0]["call"], "ticket": "D001", "window": 2}
+        status = caller.request(window_topic("caller-w2"), {"window": 2, "action": "status"})
+        assert status["data"]["ticket"]["number"] == "D001"
+    finally:
+        c.stop()
+
+
+def test_a_running_controller_rolls_over_at_the_day_boundary(suite_config, broker, database_url, device):
+    from datetime import datetime, timedelta, timezone
+
+    from drivers.core.clock import FakeClock
+    clock = FakeClock(datetime(2026, 3, 2, 23, 50, tzinfo=timezone(timedelta(hours=8))))
+    c = _hall_controller(suite_config, broker, database_url, clock=clock)
+    try:
+        kiosk = device("kiosk-01")
+        assert kiosk.request(ticket_topic("kiosk-01"), {"service": "A", "request_id": new_request_id()})[
+            "data"]["day"] == "2026-03-02"
+        boards, new_day = [], threading.Event()
+        screen = device("screen-main")
+        screen.subscribe(contract.BOARD.format(hall=HALL), lambda m: (
+            boards.append(json.loads(m.payload)), boards[-1]["day"] == "2026-03-03" and new_day.set()))
+        clock.advance(15 * 60)  # past midnight; nothing else happens in the hall
+        c.housekeeping()        # what the controller's timer runs every few seconds
+        assert new_day.wait(5), "the board did not move to the new day"
+        assert boards[-1]["waiting"]["A"] == 0
+        r = kiosk.request(ticket_topic("kiosk-01"), {"service": "A", "request_id": new_request_id()})
+        assert (r["data"]["number"], r["data"]["day"]) == ("A001", "2026-03-03")
+        assert c.queues[HALL].ticket("A001").state == "waiting"  # today's; yesterday's one expired
+    finally:
+        c.stop()

@@ -13,6 +13,7 @@ from hall_controller.db import make_engine
 from hall_controller.mqtt import Endpoint
 from hall_controller.provision import identities
 from hall_controller.service import HallController
+from tests.support.postgres import pg_schema_url
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_HALL = ROOT / "config" / "examples" / "hall.toml"
@@ -32,10 +33,27 @@ def broker(tmp_path, hall_config):
 
 
 @pytest.fixture
-def suite_config(hall_config, broker, tmp_path) -> HallSuiteConfig:
+def database_url(tmp_path):
+    """The controller's database: a SQLite file. tests/hall_controller runs on PostgreSQL too
+    (its conftest overrides this fixture with both)."""
+    return f"sqlite:///{tmp_path}/hall.db"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def both_databases(request, tmp_path):
+    """A SQLite file, or a schema of its own in the machine's PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/hall.db"
+        return
+    with pg_schema_url("hall") as url:
+        yield url
+
+
+@pytest.fixture
+def suite_config(hall_config, broker, database_url) -> HallSuiteConfig:
     return hall_config.model_copy(update={
         "broker": hall_config.broker.model_copy(update={"port": broker.port}),
-        "database": hall_config.database.model_copy(update={"url": f"sqlite:///{tmp_path}/hall.db"}),
+        "database": hall_config.database.model_copy(update={"url": database_url}),
     })
 
 
@@ -46,6 +64,7 @@ def controller(suite_config, broker):
     c.start()
     yield c
     c.stop()
+    engine.dispose()
 
 
 @pytest.fixture
