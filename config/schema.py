@@ -66,7 +66,9 @@ class DeviceConfig(Strict):
     role: Literal["kiosk", "screen", "caller", "robot", "display"]
     window: int | None = Field(None, description="for callers, window screens and window displays")
     password: str | None = Field(None, description="MQTT password; generated at provisioning when absent")
-    url: str | None = Field(None, description="device URL for serial window displays")
+    url: str | None = Field(None, description="device URL for serial window displays, driven by the controller")
+    kind: Literal["text", "modbus"] = Field("text", description="for displays: our text protocol or a Modbus "
+                                                                 "7-segment number display")
 
 
 class PriorityConfig(Strict):
@@ -115,8 +117,8 @@ class HallConfig(Strict):
         if len(set(ids)) != len(ids):
             raise ValueError(f"device ids must be unique, got {ids}")
         for d in self.devices:
-            if d.role == "caller" and d.window not in numbers:
-                raise ValueError(f"caller {d.id} names window {d.window}, which the hall does not have")
+            if d.role in ("caller", "display") and d.window not in numbers:
+                raise ValueError(f"{d.role} {d.id} names window {d.window}, which the hall does not have")
         return self
 
     def service(self, code: str) -> ServiceConfig:

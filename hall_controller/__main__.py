@@ -52,8 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     except MqttError as err:
         print(f"hall-controller: {err}", file=sys.stderr)
         return 69
+    from hall_controller.displays import WindowDisplays
+    displays = WindowDisplays.for_controller(controller)
     print("hall-controller: ready", flush=True)
     stop.wait()
+    if displays is not None:
+        displays.stop()
     if announcer is not None:
         announcer.stop()
     controller.stop()

@@ -12,6 +12,7 @@ import threading
 from drivers.core.errors import ProtocolError
 from drivers.display import rtu
 from drivers.display.faults import Faults
+from drivers.display.segments import CHARS
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +20,7 @@ FAULTS = ("silence", "bad_crc", "exception")
 REG_NUMBER, REG_DECIMALS, REG_SEGMENTS = 0x0000, 0x0004, 0x0080
 REGISTERS = 0x0100
 # the usual common-cathode patterns, 0-9 and "-"
-SEGMENTS = {0x3F: "0", 0x06: "1", 0x5B: "2", 0x4F: "3", 0x66: "4", 0x6D: "5", 0x7D: "6", 0x07: "7",
-            0x7F: "8", 0x6F: "9", 0x40: "-", 0x00: " "}
+SEGMENTS = CHARS  # what a person reads from a pattern
 
 
 def format_number(number: int, decimals: int) -> str:
