@@ -1,7 +1,10 @@
 """The controller's database: SQLite (WAL, synchronous FULL) by default, PostgreSQL by URL.
 
 Every ticket transition is an appended row in `events`, the source of all statistics;
-`tickets` holds each ticket's current state for fast queue queries.
+`tickets` holds each ticket's current state for fast queue queries. The schema is kept by
+Alembic migrations (hall_controller/migrations/versions), applied at start-up by
+`make_engine`; `tests/hall_controller/test_migrations.py` checks they build exactly the
+tables declared here, on both databases.
 """
 from __future__ import annotations
 
@@ -98,5 +101,28 @@ def make_engine(url: str, *, base_dir: Path | None = None) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    metadata.create_all(engine)
+    migrate(engine)
     return engine
+
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BASELINE = "0001"
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database to the newest schema. A database made before migrations existed
+    (tables present, no alembic_version) is stamped at the baseline first."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect, text
+
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # several controller processes may start at once
+            conn.execute(text("SELECT pg_advisory_xact_lock(724011)"))
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.attributes["connection"] = conn
+        names = set(inspect(conn).get_table_names())
+        if "tickets" in names and "alembic_version" not in names:
+            command.stamp(cfg, BASELINE)
+        command.upgrade(cfg, "head")
