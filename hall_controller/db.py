@@ -112,9 +112,13 @@ BASELINE = "0001"
 def migrate(engine: Engine) -> None:
     """Bring the database to the newest schema. A database made before migrations existed
     (tables present, no alembic_version) is stamped at the baseline first."""
+    import logging
+
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import inspect, text
+
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":  # several controller processes may start at once

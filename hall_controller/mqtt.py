@@ -42,7 +42,7 @@ class Endpoint:
         self.client.on_message = self._on_message
         self.client.on_subscribe = self._on_subscribe
         self._suback_wait: set[int] = set()
-        self._subs: dict[str, tuple[int, Handler]] = {}
+        self._subs: dict[str, tuple[int, list[Handler]]] = {}
         self._pending: dict[bytes, Future] = {}
         self._lock = threading.Lock()
         self.connected = threading.Event()
@@ -108,9 +108,11 @@ class Endpoint:
 
     # -- pub/sub -------------------------------------------------------------------------
     def subscribe(self, topic: str, handler: Handler, qos: int = 1) -> None:
+        """Call `handler` for every message on `topic`; several handlers may share a topic."""
         with self._lock:
-            self._subs[topic] = (qos, handler)
-        if self.connected.is_set():
+            _, handlers = self._subs.get(topic, (qos, []))
+            self._subs[topic] = (qos, [*handlers, handler])
+        if self.connected.is_set():  # again for a shared topic: the broker resends what is retained
             self.client.subscribe(topic, qos=qos)
 
     def publish(self, topic: str, payload: bytes | str, *, qos: int = 1, retain: bool = False,
@@ -119,7 +121,7 @@ class Endpoint:
 
     def _on_message(self, client, userdata, msg: paho.MQTTMessage) -> None:
         with self._lock:
-            handlers = [h for t, (_, h) in self._subs.items() if paho.topic_matches_sub(t, msg.topic)]
+            handlers = [h for t, (_, hs) in self._subs.items() if paho.topic_matches_sub(t, msg.topic) for h in hs]
         for handler in handlers:
             try:
                 handler(msg)

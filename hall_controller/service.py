@@ -155,6 +155,8 @@ class HallController:
         try:
             hall, client = self._topic_parts(msg.topic)
             q = self.queues[hall]
+            if not any(d.id == client and d.role == "kiosk" for d in q.hall.devices):
+                raise Forbidden(f"{client} is not a kiosk of hall {hall}")
             req: TicketRequest = self._parse(msg, TicketRequest)
             ticket, created = q.issue(req.service, f"{client}:{req.request_id}", source=client,
                                       priority=req.priority, appointment_code=req.appointment_code, lang=req.lang)
