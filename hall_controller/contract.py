@@ -187,6 +187,8 @@ def render_markdown() -> str:
     out.append("")
     for t in TOPICS:
         out += [f"## `{t.pattern.replace('{root}', ROOT)}`", "", t.doc, ""]
+    from hall_controller import keypad_doc  # the walkthrough a keypad maker follows
+    out += keypad_doc.render()
     models = [TicketRequest, TicketInfo, WindowCommand, Response, CallInfo, WindowState, Board,
               CallEvent, Presence]
     out += ["# Payloads", "", "JSON, UTF-8. Unknown keys are rejected.", ""]
