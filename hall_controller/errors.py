@@ -23,3 +23,9 @@ class Forbidden(HallError):
 
 class LimitReached(HallError):
     code = "limit_reached"
+
+
+class Unavailable(HallError):
+    """The hall's database cannot be reached or used right now; the request may be retried."""
+
+    code = "unavailable"

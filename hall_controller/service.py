@@ -15,6 +15,7 @@ from collections import Counter
 
 import paho.mqtt.client as paho
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
 from config.schema import HallConfig, HallSuiteConfig
 from drivers.core.clock import Clock, SystemClock
@@ -23,7 +24,7 @@ from hall_controller.board import build_board
 from hall_controller.contract import (
     CallEvent, Presence, Response, TicketInfo, TicketRequest, WindowCommand, encode,
 )
-from hall_controller.errors import BadRequest, Forbidden, HallError
+from hall_controller.errors import BadRequest, Forbidden, HallError, Unavailable
 from hall_controller.estimate import estimate_wait_min
 from hall_controller.mqtt import Endpoint
 from hall_controller.queue import HallQueue, Ticket
@@ -110,7 +111,11 @@ class HallController:
             return self._board_seq
 
     def publish_board(self, hall: str) -> None:
-        board = build_board(self.queues[hall], self.next_seq())
+        try:
+            board = build_board(self.queues[hall], self.next_seq())
+        except SQLAlchemyError as err:  # the screens keep the last board; the next change sends a new one
+            log.error("board of %s not published: %s", hall, err)
+            return
         self.endpoint.publish(contract.BOARD.format(hall=hall), encode(board), qos=1, retain=True)
 
     def _publish_call(self, q: HallQueue, t: Ticket, window: int) -> None:
@@ -126,6 +131,12 @@ class HallController:
     def _topic_parts(topic: str) -> tuple[str, str]:
         parts = topic.split("/")  # hall/<hall>/request/<kind>/<client>
         return parts[1], parts[4]
+
+    @staticmethod
+    def _unavailable(err: SQLAlchemyError) -> Unavailable:
+        log.error("database error: %s", err)
+        return Unavailable(f"the hall's database is not available right now ({type(err).__name__}); "
+                           "please retry (a retried request is applied once)")
 
     def _reply(self, msg: paho.MQTTMessage, response: Response) -> None:
         self.endpoint.respond(msg, encode(response))
@@ -160,11 +171,14 @@ class HallController:
             req: TicketRequest = self._parse(msg, TicketRequest)
             ticket, created = q.issue(req.service, f"{client}:{req.request_id}", source=client,
                                       priority=req.priority, appointment_code=req.appointment_code, lang=req.lang)
+            info = self.ticket_info(q, ticket)
         except (HallError, ValidationError) as err:
             self._reject(msg, err, "ticket")
             return
+        except SQLAlchemyError as err:  # a retry with the same request id is safe
+            self._reject(msg, self._unavailable(err), "ticket")
+            return
         self.handled += 1
-        info = self.ticket_info(q, ticket)
         self._reply(msg, Response(status="ok", data=info.model_dump()))
         if created:
             self._auto_call(q)
@@ -198,6 +212,9 @@ class HallController:
         except (HallError, ValidationError) as err:
             self._reject(msg, err, "window")
             return
+        except SQLAlchemyError as err:
+            self._reject(msg, self._unavailable(err), "window")
+            return
         self.handled += 1
         self._reply(msg, Response(status="ok", data=outcome.to_data(q)))
         if outcome.announce and outcome.ticket is not None:
@@ -210,7 +227,7 @@ class HallController:
         """With the hall's auto_call: call waiting tickets to the windows idle longest."""
         try:
             outcomes = calling.auto_dispatch(q)
-        except HallError as err:  # never lose the answer already sent for an auto call
+        except (HallError, SQLAlchemyError) as err:  # the answer is sent already; the next change retries
             log.warning("automatic call in %s failed: %s", q.hall.id, err)
             return
         for out in outcomes:

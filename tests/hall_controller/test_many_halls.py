@@ -89,3 +89,4 @@ def test_controller_refuses_tickets_for_a_kiosk_of_another_hall_even_past_the_br
                                       {"service": "A", "request_id": new_request_id()})
     assert answer["status"] == "error" and answer["code"] == "forbidden" and "not a kiosk" in answer["error"]
     assert c.queues["demo-hall"].waiting() == []
+
