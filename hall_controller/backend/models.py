@@ -190,6 +190,10 @@ class TicketEventKind(str, Enum):
     finished = "finished"
     cancelled = "cancelled"
     resumed = "resumed"
+    requeued = "requeued"
+    expired = "expired"
+    opened = "opened"
+    closed = "closed"
 
 
 class TicketEvent(_Model):
