@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import SQLAlchemyError
 
 from hall_controller import contract
-from hall_controller.backend import BackendClient
+from hall_controller.backend import BackendClient, BackendError
 from hall_controller.backend.feed import EventFeed
 from hall_controller.backend.outbox import Outbox
 from hall_controller.contract import Health, OutboxBacklog, encode
@@ -74,6 +74,7 @@ class BackendLink:
                 if self.configured:
                     self.feed.pump()
                 if since_health >= self.health_every_s and self.controller.endpoint.connected.is_set():
+                    self._probe()
                     self.publish_health()
                     since_health = 0.0
             except SQLAlchemyError as err:
@@ -84,6 +85,20 @@ class BackendLink:
             self._stop.wait(self.tick_s)
 
     # -- health --------------------------------------------------------------------------
+    def _probe(self) -> None:
+        """After a kiosk request found the platform down, ask it until it answers again, so
+        the health does not stay "unavailable" until the next kiosk request."""
+        client = self.gateway.client
+        if client is None or not self.gateway.last_error:
+            return
+        try:
+            client.health()
+        except BackendError as err:
+            self.gateway.last_error = str(err)
+            return
+        self.gateway.last_error = None
+        log.info("backend platform reachable again")
+
     def health(self, hall: str) -> Health:
         b = self.outbox.backlog()
         count = b["count"] + (self.feed.pending() if self.configured else 0)

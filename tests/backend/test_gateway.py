@@ -187,14 +187,17 @@ def test_ratings_are_validated_stored_once_and_delivered(kiosk, hall, device, se
 
 def test_health_is_retained_with_backlog_and_backend_state(kiosk, device, server: ServerProcess) -> None:
     seen: list[dict] = []
-    down = threading.Event()
-    up = threading.Event()
+    down, up, unavailable = threading.Event(), threading.Event(), threading.Event()
 
     def on_health(msg) -> None:
         h = contract.Health.model_validate(json.loads(msg.payload))
         seen.append(h.model_dump())
-        (down if h.backend == "unavailable" and h.outbox.count > 0 else up if h.backend == "ok"
-         and h.outbox.count == 0 else threading.Event()).set()
+        if h.backend == "unavailable":
+            unavailable.set()
+            if h.outbox.count > 0:
+                down.set()
+        elif h.backend == "ok" and h.outbox.count == 0:
+            up.set()
 
     screen = device("screen-main")
     screen.subscribe(contract.HEALTH.format(hall=HALL), on_health)
@@ -206,6 +209,15 @@ def test_health_is_retained_with_backlog_and_backend_state(kiosk, device, server
     up.clear()
     assert up.wait(30)
     assert seen[-1]["outbox"]["dead"] == 0
+    # a kiosk request finds the platform down; once it is back the health says so by itself
+    server.set_faults(error_rate=1.0)
+    with pytest.raises(BackendUnavailable):
+        kiosk.matters()
+    unavailable.clear()
+    assert unavailable.wait(20)
+    server.clear_faults()
+    up.clear()
+    assert up.wait(30)
 
 
 def test_without_a_platform_every_op_is_unavailable(controller, device) -> None:
