@@ -71,8 +71,10 @@ def main(argv: list[str] | None = None) -> int:
         printer_url = f"tcp://127.0.0.1:{printer['tcp']}"
         print(f"demo: receipt printer emulator at {printer_url}")
         procs.spawn("hall-controller", ["-m", "hall_controller", "--config", str(hall_path),
-                                        "--announce-dir", str(OUT / "announcements")],
-                    env={"HALL_MQTT_PASSWORD": broker.passwords[suite.controller_id]}, ready="ready")
+                                        "--announce-dir", str(OUT / "announcements"), "--backend-url", backend["url"]],
+                    env={"HALL_MQTT_PASSWORD": broker.passwords[suite.controller_id],
+                         # the reference server's demo credentials (its defaults); only the controller has them
+                         "HALL_BACKEND_APP_KEY": "demo-key", "HALL_BACKEND_SECRET": "demo-secret"}, ready="ready")
         print("demo: hall controller ready")
         if headless:
             from demo.scenario import play

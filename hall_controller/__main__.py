@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--config", required=True, help="hall controller TOML file")
     ap.add_argument("--broker-port", type=int, help="override broker.port")
     ap.add_argument("--database", help="override database.url")
+    ap.add_argument("--backend-url", help="override backend.url (the platform; key and secret from the file or "
+                                          "HALL_BACKEND_APP_KEY / HALL_BACKEND_SECRET)")
     ap.add_argument("--announce-dir", help="also speak each call into WAV files in this directory")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
@@ -35,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
         updates["broker"] = config.broker.model_copy(update={"port": args.broker_port})
     if args.database:
         updates["database"] = config.database.model_copy(update={"url": args.database})
+    backend = {k: v for k, v in (("url", args.backend_url),
+                                 ("app_key", os.environ.get("HALL_BACKEND_APP_KEY")),
+                                 ("app_secret", os.environ.get("HALL_BACKEND_SECRET"))) if v}
+    if backend:
+        updates["backend"] = config.backend.model_copy(update=backend)
     if updates:
         config = config.model_copy(update=updates)
     engine = make_engine(config.database.url, base_dir=Path(args.config).resolve().parent)

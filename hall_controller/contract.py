@@ -14,7 +14,9 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from hall_controller.backend import models as bm
 
 ROOT = "hall"
 
@@ -86,6 +88,112 @@ class Response(Payload):
     transaction: str | None = None
 
 
+# ---- backend functions for kiosks (the controller calls the platform for them) ----------
+BackendOp = Literal["matters", "guide", "appointments", "appointment", "check_in", "progress",
+                    "licences", "licence_pdf", "record_print", "rate"]
+# The arguments each op needs; anything else it gets is ignored.
+BACKEND_OP_ARGS: dict[str, tuple[str, ...]] = {
+    "matters": (), "guide": ("matter_id",), "appointments": ("id_number",), "appointment": ("code",),
+    "check_in": ("code", "request_id"), "progress": ("id_number",), "licences": ("id_number",),
+    "licence_pdf": ("licence_id",), "record_print": ("licence_id", "request_id"),
+    "rate": ("ticket", "score", "request_id"),
+}
+# Error codes of backend answers: `backend_unavailable` (unreachable, timeout, 5xx: the kiosk says
+# so and still issues tickets), `backend_contract` (the platform answered nonsense),
+# `backend_refused` (4xx), `not_found`, the platform's own 409 codes (`appointment_checked_in`,
+# `appointment_cancelled`, `not_today`, `already_printed`, `not_printable`), and for ratings
+# `not_served` and `already_rated`.
+BACKEND_ERROR_CODES = ("backend_unavailable", "backend_contract", "backend_refused", "not_found",
+                       "appointment_checked_in", "appointment_cancelled", "not_today", "already_printed",
+                       "not_printable", "not_served", "already_rated", "bad_request")
+
+
+class BackendRequest(Payload):
+    """A kiosk asks for a backend function; `op` decides which arguments are needed
+    (BACKEND_OP_ARGS). ID numbers travel only here, never in topics, and are logged masked."""
+
+    op: BackendOp
+    matter_id: str | None = Field(None, max_length=64, description="guide; rate: the matter handled, if known")
+    id_number: str | None = Field(None, pattern=r"^[0-9]{15}([0-9]{2}[0-9Xx])?$",
+                                  description="appointments, progress, licences: the identified citizen")
+    code: str | None = Field(None, max_length=64, description="appointment, check_in: the appointment code")
+    licence_id: str | None = Field(None, max_length=64, description="licence_pdf, record_print")
+    chunk: int = Field(0, ge=0, description="licence_pdf: which chunk (0 first)")
+    sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$",
+                               description="licence_pdf, chunk > 0: the sha256 announced with chunk 0")
+    request_id: str | None = Field(None, min_length=8, max_length=64,
+                                   description="check_in, record_print, rate: a retry with the same id is applied once")
+    reprint_reason: str | None = Field(None, max_length=200, description="record_print of an already printed licence")
+    ticket: str | None = Field(None, max_length=8, description="rate: today's ticket number, e.g. A012")
+    score: int | None = Field(None, ge=1, le=5, description="rate: 1 (very bad) .. 5 (very good)")
+    reason_codes: list[str] = Field([], max_length=10, description="rate: optional reasons")
+    comment: str = Field("", max_length=500, description="rate: optional comment")
+    lang: Literal["zh", "en"] = "zh"
+
+    @model_validator(mode="after")
+    def _args(self) -> "BackendRequest":
+        missing = [a for a in BACKEND_OP_ARGS[self.op] if getattr(self, a) in (None, "")]
+        if missing:
+            raise ValueError(f"op {self.op} needs {', '.join(missing)}")
+        return self
+
+
+class MattersAnswer(Payload):
+    items: list[bm.Matter]
+
+
+class GuideAnswer(Payload):
+    guide: bm.Guide
+
+
+class AppointmentsAnswer(Payload):
+    items: list[bm.Appointment]
+
+
+class AppointmentAnswer(Payload):
+    appointment: bm.Appointment
+
+
+class ProgressAnswer(Payload):
+    items: list[bm.Application]
+
+
+class LicencesAnswer(Payload):
+    items: list[bm.Licence]
+
+
+class CheckInAnswer(Payload):
+    """The appointment, checked in, and the ticket issued for it with priority "appointment"."""
+
+    appointment: bm.Appointment
+    ticket: TicketInfo
+
+
+class PdfChunk(Payload):
+    """One piece of a licence PDF. The kiosk joins chunks 0..chunks-1 and checks size and
+    sha256 of the whole before printing; each chunk also carries its own sha256."""
+
+    licence_id: str
+    size: int = Field(ge=0, description="bytes of the whole PDF")
+    sha256: str = Field(description="hex sha256 of the whole PDF")
+    chunk: int = Field(ge=0)
+    chunks: int = Field(ge=1)
+    data_b64: str = Field(description="base64 of this chunk's bytes")
+    chunk_sha256: str
+
+
+class PrintAnswer(Payload):
+    record: bm.PrintRecord
+
+
+class RatingAnswer(Payload):
+    """The rating is stored durably (it reaches the platform through the outbox)."""
+
+    ticket: str
+    score: int
+    duplicate: bool = Field(False, description="the same rating was already stored (a retry)")
+
+
 # ---- retained state and events ----------------------------------------------------------
 class CallInfo(Payload):
     window: int
@@ -136,6 +244,24 @@ class Presence(Payload):
     at: str | None = None
 
 
+class OutboxBacklog(Payload):
+    count: int = Field(description="items waiting for the platform (ratings, ticket events)")
+    oldest_age_s: float = Field(description="age of the oldest waiting item; 0 when none")
+    dead: int = Field(description="items the platform refused for good (see the controller's log)")
+    last_error: str | None = None
+
+
+class Health(Payload):
+    """The controller's health for one hall; retained, refreshed every few seconds."""
+
+    hall: str
+    controller: str
+    at: str
+    backend: Literal["ok", "unavailable", "not_configured"]
+    backend_error: str | None = None
+    outbox: OutboxBacklog
+
+
 @dataclass(frozen=True)
 class Topic:
     pattern: str
@@ -165,7 +291,21 @@ PRESENCE = Topic("presence/{client}", Presence, 1, True, "each client, own topic
 REPLY = Topic("reply/{client}/{rest}", Response, 1, False, "controller", "the requesting client only",
               "Responses to requests (MQTT 5 response topic).")
 
-TOPICS = [TICKET_REQUEST, WINDOW_REQUEST, BOARD, CALL_EVENT, PRESENCE, REPLY]
+BACKEND_REQUEST = Topic("{root}/{hall}/request/backend/{client}", BackendRequest, 1, False, "kiosk",
+                        "controller", "A backend function (catalogue, guide, appointments, check-in, progress, licences, "
+                        "licence PDF, print record, rating); answered with Response(data=<op's answer model>: "
+                        "MattersAnswer, GuideAnswer, AppointmentsAnswer, AppointmentAnswer, CheckInAnswer, "
+                        "ProgressAnswer, LicencesAnswer, PdfChunk, PrintAnswer, RatingAnswer). Error codes: "
+                        + ", ".join(f"`{c}`" for c in BACKEND_ERROR_CODES) + ". Only the controller holds "
+                        "the platform's credentials.")
+HEALTH = Topic("{root}/{hall}/state/health", Health, 1, True, "controller", "supervisor, kiosks",
+               "Backend reachability and the outbox backlog (ratings and ticket events not yet delivered).")
+
+TOPICS = [TICKET_REQUEST, WINDOW_REQUEST, BACKEND_REQUEST, BOARD, HEALTH, CALL_EVENT, PRESENCE, REPLY]
+BACKEND_ANSWERS = {"matters": MattersAnswer, "guide": GuideAnswer, "appointments": AppointmentsAnswer,
+                   "appointment": AppointmentAnswer, "check_in": CheckInAnswer, "progress": ProgressAnswer,
+                   "licences": LicencesAnswer, "licence_pdf": PdfChunk, "record_print": PrintAnswer,
+                   "rate": RatingAnswer}
 
 
 def encode(model: BaseModel) -> bytes:
@@ -190,7 +330,7 @@ def render_markdown() -> str:
     from hall_controller import keypad_doc  # the walkthrough a keypad maker follows
     out += keypad_doc.render()
     models = [TicketRequest, TicketInfo, WindowCommand, Response, CallInfo, WindowState, Board,
-              CallEvent, Presence]
+              CallEvent, Presence, BackendRequest, *dict.fromkeys(BACKEND_ANSWERS.values()), Health]
     out += ["# Payloads", "", "JSON, UTF-8. Unknown keys are rejected.", ""]
     for m in models:
         out += [f"## {m.__name__}", "", (m.__doc__ or "").strip(), "", "```json",

@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from config.schema import HallConfig, HallSuiteConfig
 from drivers.core.clock import Clock, SystemClock
 from hall_controller import calling, contract
+from hall_controller.backend_link import BackendLink
 from hall_controller.board import build_board
 from hall_controller.contract import (
     CallEvent, Presence, Response, TicketInfo, TicketRequest, WindowCommand, encode,
@@ -58,6 +59,7 @@ class HallController:
                                  password=password if password is not None else config.broker.password,
                                  will=(self.presence_topic, encode(offline)), keepalive=config.broker.keepalive)
         self.endpoint.on_connection_change = self._connection_changed
+        self.backend = BackendLink(self, engine)
 
     # -- lifecycle -----------------------------------------------------------------------
     def housekeeping(self) -> None:
@@ -84,10 +86,12 @@ class HallController:
         for hall in self.queues:
             self.endpoint.subscribe(contract.TICKET_REQUEST.format(hall=hall, client="+"), self._on_ticket)
             self.endpoint.subscribe(contract.WINDOW_REQUEST.format(hall=hall, client="+"), self._on_window)
+        self.backend.start()
         self.endpoint.start(timeout)
 
     def stop(self) -> None:
         self._stopping.set()
+        self.backend.stop()
         self.endpoint.publish(self.presence_topic, encode(Presence(state="offline", role="controller",
                                                                     halls=list(self.queues))), retain=True)
         self.endpoint.stop()

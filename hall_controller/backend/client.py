@@ -211,16 +211,23 @@ def _check_status(resp: requests.Response, method: str, path: str) -> requests.R
     raise BackendRefused(msg, status=status, code=code)
 
 
+def _where(resp: requests.Response) -> str:
+    req = resp.request
+    return f"{req.method} {req.path_url}" if req is not None else resp.url
+
+
 def parse_json(resp: requests.Response, model: type[T]) -> T:
     ctype = resp.headers.get("Content-Type", "")
     if "json" not in ctype:
-        raise BackendContractError(f"expected JSON, got {ctype or 'no content type'}",
+        raise BackendContractError(f"{_where(resp)}: expected JSON, got {ctype or 'no content type'}",
                                    status=resp.status_code)
     try:
         return model.model_validate_json(resp.content)
     except ValidationError as err:
-        raise BackendContractError(f"answer is not a valid {model.__name__}: "
-                                   f"{err.error_count()} error(s)", status=resp.status_code) from err
+        fields = sorted({".".join(str(p) for p in e["loc"]) or "body" for e in err.errors()})[:5]
+        raise BackendContractError(f"{_where(resp)}: answer is not a valid {model.__name__} "
+                                   f"({err.error_count()} error(s) at {', '.join(fields)})",
+                                   status=resp.status_code) from err
 
 
 def check_pdf(resp: requests.Response) -> bytes:
@@ -228,12 +235,13 @@ def check_pdf(resp: requests.Response) -> bytes:
     data = resp.content
     ctype = resp.headers.get("Content-Type", "")
     length = resp.headers.get("Content-Length")
+    where = _where(resp)
     if not ctype.startswith("application/pdf"):
-        raise BackendContractError(f"expected a PDF, got {ctype or 'no content type'}")
+        raise BackendContractError(f"{where}: expected a PDF, got {ctype or 'no content type'}")
     if length is not None and length.isdigit() and int(length) != len(data):
-        raise BackendContractError(f"PDF is {len(data)} bytes, Content-Length says {length}")
+        raise BackendContractError(f"{where}: PDF is {len(data)} bytes, Content-Length says {length}")
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-PDF_TAIL:]:
-        raise BackendContractError(f"PDF is truncated or invalid ({len(data)} bytes)")
+        raise BackendContractError(f"{where}: PDF is truncated or invalid ({len(data)} bytes)")
     return data
 
 

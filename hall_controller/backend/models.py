@@ -182,18 +182,25 @@ class TicketEventKind(str, Enum):
     issued = "issued"
     checked_in = "checked_in"
     called = "called"
+    started = "started"
     recalled = "recalled"
     transferred = "transferred"
     no_show = "no_show"
     paused = "paused"
     finished = "finished"
     cancelled = "cancelled"
+    resumed = "resumed"
+    requeued = "requeued"
+    expired = "expired"
+    opened = "opened"
+    closed = "closed"
 
 
 class TicketEvent(_Model):
     event_id: str = Field(min_length=1, max_length=64, description="unique; the server dedups on it")
     hall_id: str = Field(min_length=1, max_length=64)
-    ticket_no: str = Field(min_length=1, max_length=32)
+    ticket_no: str | None = Field(default=None, min_length=1, max_length=32,
+                                  description="none for window events (paused, resumed)")
     kind: TicketEventKind
     at: datetime
     service_code: str | None = Field(default=None, max_length=8)

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import (Column, Engine, Float, Index, Integer, MetaData, String, Table, Text,
                         func, insert, or_, select, update)
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from drivers.core.clock import Clock, SystemClock
@@ -30,8 +31,12 @@ KINDS = {"rating": m.Rating, "ticket_event": m.TicketEvent}
 PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
 
 
+class DuplicateItem(ValueError):
+    """An item with this idempotency key is already in the outbox."""
+
+
 class Outbox:
-    def __init__(self, engine: Engine, client: BackendClient, clock: Clock | None = None, *,
+    def __init__(self, engine: Engine, client: BackendClient | None, clock: Clock | None = None, *,
                  schema: str | None = None, table_prefix: str = "", batch_size: int = 100,
                  min_backoff_s: float = 0.5, max_backoff_s: float = 60.0, idle_poll_s: float = 2.0,
                  lease_s: float = 60.0) -> None:
@@ -70,11 +75,15 @@ class Outbox:
         return self.clock.now().timestamp()
 
     # --- producers --------------------------------------------------------------------
-    def enqueue(self, kind: str, payload: dict | Any) -> str:
-        """Validate and commit one item; returns its idempotency key."""
+    def enqueue(self, kind: str, payload: dict | Any, *, key: str | None = None,
+                conn: Connection | None = None) -> str:
+        """Validate and commit one item; returns its idempotency key.
+
+        `key` fixes the idempotency key (unique: a second item with it raises `DuplicateItem`);
+        with `conn` the item is written in the caller's transaction and committed with it."""
         if kind not in KINDS:
             raise ValueError(f"unknown outbox kind {kind!r}; expected one of {sorted(KINDS)}")
-        key = uuid.uuid4().hex
+        key = key or uuid.uuid4().hex
         data = payload.model_dump(mode="json") if hasattr(payload, "model_dump") else dict(payload)
         if kind == "ticket_event":
             data.setdefault("event_id", key)
@@ -82,19 +91,37 @@ class Outbox:
             data = KINDS[kind].model_validate(data).model_dump(mode="json")
         except ValidationError as err:
             raise ValueError(f"invalid {kind}: {err.error_count()} error(s)") from err
-        with self.engine.begin() as c:
-            c.execute(insert(self.items).values(kind=kind, idem_key=key, state=PENDING,
-                                                payload=json.dumps(data, ensure_ascii=False),
-                                                created_at=self._now(), attempts=0))
-        self._wake.set()
+        row = dict(kind=kind, idem_key=key, state=PENDING, payload=json.dumps(data, ensure_ascii=False),
+                   created_at=self._now(), attempts=0)
+        if conn is not None:
+            conn.execute(insert(self.items).values(**row))
+        else:
+            try:
+                with self.engine.begin() as c:
+                    c.execute(insert(self.items).values(**row))
+            except IntegrityError as err:
+                raise DuplicateItem(f"outbox already holds an item with key {key}") from err
+            self._wake.set()
         return key
+
+    def wake(self) -> None:
+        """Deliver soon (after items were enqueued in a caller's transaction)."""
+        self._wake.set()
+
+    def get(self, key: str) -> dict | None:
+        """The payload and state of one item by its idempotency key."""
+        i = self.items.c
+        with self.engine.connect() as c:
+            row = c.execute(select(i.kind, i.payload, i.state).where(i.idem_key == key)).first()
+        return None if row is None else {"kind": row.kind, "payload": json.loads(row.payload),
+                                         "state": row.state}
 
     # --- delivery ---------------------------------------------------------------------
     def deliver_once(self) -> int:
         """Send pending items in order until none is left or the backend fails.
 
         Returns how many were delivered; `last_error` tells why it stopped early."""
-        if not self._deliver_lock.acquire(blocking=False):
+        if self.client is None or not self._deliver_lock.acquire(blocking=False):
             return 0
         try:
             if not self._take_lease():
