@@ -122,6 +122,7 @@ class HallDay:
 
     # -- the day ------------------------------------------------------------------------
     def plan(self) -> None:
+        self.day = self.q.today()
         first, last = self.sc.doors
         peak = max(intensity(h / 60.0, self.sc.peaks) for h in range(int(first * 60), int(last * 60)))
         mean = sum(intensity(first + i / 60.0, self.sc.peaks) for i in range(int((last - first) * 60))) \
@@ -221,7 +222,7 @@ class HallDay:
         t = db.tickets.c
         with self.q.engine.connect() as c:
             called = dict(c.execute(select(t.number, t.called_at).where(and_(
-                t.hall == self.q.hall.id, t.day == self.q.today()))).all())
+                t.hall == self.q.hall.id, t.day == self.day))).all())
         for r in self.records:
             if called.get(r.number) is not None:
                 r.wait_min = (called[r.number] - r.issued_at) / 60.0
@@ -259,7 +260,7 @@ def scenarios() -> list[Scenario]:
                  (Load("A", 7, 6.0, 0.6, green=0.2), Load("B", 3, 12.0)),
                  (Shift(1, lunch=(12.0, 13.0)), Shift(2, opens=9.0, closes=16.0, lunch=(12.5, 13.5)))),
         Scenario("city hall peak", city,
-                 (Load("A", 22, 4.0, 0.4, appointment=0.15), Load("B", 14, 7.0), Load("C", 6, 14.0, 0.7)),
+                 (Load("A", 20, 4.0, 0.4, appointment=0.15), Load("B", 12, 7.0), Load("C", 5, 14.0, 0.7)),
                  (Shift(1), Shift(2, lunch=(11.75, 12.75)), Shift(3, opens=9.25, lunch=(12.0, 13.0)),
                   Shift(4, lunch=(12.5, 13.5)), Shift(5, opens=10.0, closes=15.5), Shift(6, lunch=(12.25, 13.25))),
                  peaks=(9.75, 15.0)),
