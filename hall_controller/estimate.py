@@ -17,6 +17,8 @@ taken. None when no open window serves the ticket now (the hall cannot say).
 from __future__ import annotations
 
 import heapq
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, select
@@ -32,6 +34,7 @@ RESIDUAL_FLOOR = 0.25    # a current ticket past its mean still needs this share
 RATE_SPAN_S = 1800.0     # arrivals over this much recent time give the rate of tickets to come
 HORIZON_S = 8 * 3600.0   # do not look further ahead than a working day
 MAX_STEPS = 20000        # bound on calls replayed for one estimate
+MAX_TO_COME = 2000       # bound on tickets to come replayed for one estimate (a big hall's day)
 
 
 @dataclass
@@ -91,20 +94,19 @@ def snapshot(q: HallQueue) -> Snapshot:
     return Snapshot(now, waiting, free_at, occupancy, rates)
 
 
-def _arrivals(snap: Snapshot, target: Ticket) -> list[tuple[float, int, str, str]]:
-    """Expected tickets to come that could be called before the target, evenly spaced."""
-    out, n = [], 0
+def _arrivals(snap: Snapshot, target: Ticket) -> Iterator[tuple[float, int, str, str]]:
+    """Expected tickets to come that could be called before the target, evenly spaced, in
+    time order: (at, id, service, priority), made only as far as the replay asks."""
     bonus = PRIORITY_BONUS.get(target.priority, 0.0)
-    for (service, prio), rate in snap.rates.items():
-        if service == target.service and PRIORITY_BONUS.get(prio, 0.0) <= bonus:
-            continue  # same service, no more priority: always called after the target
-        k = 0
-        while (at := snap.now + (k + 0.5) / rate) < snap.now + HORIZON_S:
-            n += 1
-            out.append((at, -n, service, prio))
-            k += 1
-    heapq.heapify(out)
-    return out
+    streams = [(snap.now + 0.5 / rate, 1.0 / rate, service, prio) for (service, prio), rate in snap.rates.items()
+               # same service and no more priority: always called after the target
+               if service != target.service or PRIORITY_BONUS.get(prio, 0.0) > bonus]
+    heapq.heapify(streams)
+    n = 0
+    while streams and n < MAX_TO_COME and (head := streams[0])[0] < snap.now + HORIZON_S:
+        n += 1
+        yield head[0], -n, head[2], head[3]
+        heapq.heapreplace(streams, (head[0] + head[1], *head[1:]))
 
 
 def forecast(hall: HallConfig, snap: Snapshot, target: Ticket) -> float | None:
@@ -113,11 +115,14 @@ def forecast(hall: HallConfig, snap: Snapshot, target: Ticket) -> float | None:
     weights = {w.number: w.services for w in hall.windows if w.number in snap.free_at}
     if not any(target.service in s and target.target_window in (None, n) for n, s in weights.items()):
         return None
-    pending = {tk.id: (tk.queued_at, PRIORITY_BONUS.get(tk.priority, 0.0), tk.service, tk.target_window)
-               for tk in snap.waiting}
-    pending[target.id] = (target.queued_at, PRIORITY_BONUS.get(target.priority, 0.0), target.service,
-                          target.target_window)
+    # Tickets of one service, priority and reservation are called first come, first served:
+    # one line each, and a free window compares only the heads of the lines it may call.
+    lines: dict[tuple[str, float, int | None], deque[tuple[float, int]]] = {}
+    for tk in sorted([*snap.waiting, target], key=lambda tk: (tk.queued_at, tk.id)):
+        lines.setdefault((tk.service, PRIORITY_BONUS.get(tk.priority, 0.0), tk.target_window), deque()) \
+            .append((tk.queued_at, tk.id))
     to_come = _arrivals(snap, target)
+    coming = next(to_come, None)
     free = [(at, n) for n, at in snap.free_at.items()]
     heapq.heapify(free)
     for _ in range(MAX_STEPS):
@@ -126,24 +131,25 @@ def forecast(hall: HallConfig, snap: Snapshot, target: Ticket) -> float | None:
         at, window = heapq.heappop(free)
         if at - snap.now > HORIZON_S:
             break
-        while to_come and to_come[0][0] <= at:
-            arr_at, aid, service, prio = heapq.heappop(to_come)
-            pending[aid] = (arr_at, PRIORITY_BONUS.get(prio, 0.0), service, None)
+        while coming is not None and coming[0] <= at:
+            arr_at, aid, service, prio = coming
+            lines.setdefault((service, PRIORITY_BONUS.get(prio, 0.0), None), deque()).append((arr_at, aid))
+            coming = next(to_come, None)
         served = weights[window]
         best, best_key = None, None
-        for tid, (queued, bonus, service, only) in pending.items():
-            if service in served and only in (None, window):
+        for (service, bonus, only), line in lines.items():
+            if line and service in served and only in (None, window):
+                queued, tid = line[0]
                 key = ((at - queued) * served[service] + bonus, -queued, -tid)
                 if best_key is None or key > best_key:
-                    best, best_key = tid, key
+                    best, best_key = (service, bonus, only), key
         if best is None:  # nothing for this window yet: it waits for the next arrival
-            if to_come:
-                heapq.heappush(free, (to_come[0][0], window))
+            if coming is not None:
+                heapq.heappush(free, (coming[0], window))
             continue
-        if best == target.id:
+        if lines[best].popleft()[1] == target.id:
             return at - snap.now
-        service = pending.pop(best)[2]
-        heapq.heappush(free, (at + snap.occupancy_s[service], window))
+        heapq.heappush(free, (at + snap.occupancy_s[best[0]], window))
     return HORIZON_S
 
 
