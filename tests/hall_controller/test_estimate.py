@@ -1,36 +1,26 @@
 """The waiting-time estimate on a real SQLite queue with a clock the test drives: it reacts
 to windows pausing, to a slow service, to priorities, to the time the current citizens have
 already been served and to the tickets the hall expects to come."""
-from datetime import datetime, timedelta, timezone
 
 import uuid
 
 import pytest
 
-from drivers.core.clock import FakeClock
 from hall_controller import calling
 from hall_controller.contract import WindowCommand
-from hall_controller.db import make_engine
 from hall_controller.estimate import estimate_wait_min, forecast, snapshot
-from hall_controller.queue import HallQueue
+from tests.hall_controller.test_queue import clock, queue as empty_queue  # noqa: F401  (shared fixtures)
 
-CST = timezone(timedelta(hours=8))
 # The example hall: window 1 serves A (1.0) and B (0.5), window 2 A and D, window 3 B and C,
 # window 4 C and D (0.5). A is configured at 6 minutes, C at 12.
 
 
 @pytest.fixture
-def clock():
-    return FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=CST))
-
-
-@pytest.fixture
-def queue(tmp_path, hall_config, clock):
-    q = HallQueue(make_engine(f"sqlite:///{tmp_path}/e.db"), hall_config.halls[0], clock)
+def queue(empty_queue):
     for w in (1, 2, 3, 4):  # every clerk is at work and busy with someone
-        q.issue("C" if w in (3, 4) else "A", f"warm-{w}", source="k")
-        do(q, w, "call_next")
-    return q
+        empty_queue.issue("C" if w in (3, 4) else "A", f"warm-{w}", source="k")
+        do(empty_queue, w, "call_next")
+    return empty_queue
 
 
 def do(q, window, action, **kw):
