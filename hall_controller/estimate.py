@@ -3,8 +3,8 @@
 The estimate replays the hall's calling order forward from now, with what the controller
 knows at issue time and nothing else:
 - the waiting tickets of every service, with their priorities and reservations;
-- the open windows (not paused), their weights, and when each clerk will be free: the
-  window's current ticket has already taken part of its expected time;
+- the open windows (signed on, neither paused nor closed), their weights, and when each
+  clerk will be free: the window's current ticket has already taken part of its expected time;
 - per service, the time a ticket occupies a window (call to finish, no-shows included),
   an exponentially weighted mean of today's tickets, starting from the configured figure;
 - the tickets still to come: per service and priority, today's recent arrival rate, since a
@@ -86,7 +86,8 @@ def snapshot(q: HallQueue) -> Snapshot:
         current = conn.execute(select(t.window, t.service, t.called_at).where(and_(
             t.hall == q.hall.id, t.day == q.today(), t.state.in_(ACTIVE)))).all()
         rates = arrival_rates(q, conn, now)
-    free_at = {w.number: now for w in q.hall.windows if states.get(w.number, "idle") not in ("paused", "closed")}
+    # A window counts once its clerk has signed on (it has a row), until it pauses or closes.
+    free_at = {w.number: now for w in q.hall.windows if states.get(w.number, "closed") not in ("paused", "closed")}
     for window, service, called in current:
         if window in free_at:
             mean = occupancy[service]

@@ -103,7 +103,7 @@ class HallDay:
         self.events: list[tuple[float, int, str, tuple]] = []
         self.busy: dict[int, bool] = {}
         self.open: dict[int, bool] = {}
-        self.pending_pause: dict[int, str | None] = {}
+        self.pending: dict[int, str | None] = {}   # "pause" or "close" once the citizen leaves
         self.no_show_next: dict[int, bool] = {}
         self.records: list[Record] = []
         self.timings: dict[str, list[float]] = {n: [] for n in estimators}
@@ -141,14 +141,13 @@ class HallDay:
                     self.at(h, "arrive", load.service, prio)
         for s in self.sc.shifts:
             self.busy[s.window], self.open[s.window] = False, False
-            self.pending_pause[s.window] = None
-            self.cmd(s.window, "pause", reason="未开窗 not open yet")
-            self.at(s.opens, "open", s.window)
+            self.pending[s.window] = None
+            self.at(s.opens, "open", s.window)         # until then the window has not signed on
             if s.lunch:
-                self.at(s.lunch[0], "pause", s.window, "午休 lunch")
-                self.at(s.lunch[1], "open", s.window)
+                self.at(s.lunch[0], "leave", s.window, "pause")
+                self.at(s.lunch[1], "resume", s.window)
             if s.closes is not None:
-                self.at(s.closes, "pause", s.window, "下班 closed")
+                self.at(s.closes, "leave", s.window, "close")
 
     def run(self) -> DayResult:
         self.plan()
@@ -172,7 +171,7 @@ class HallDay:
                 self._try_call(w)
 
     def _try_call(self, w: int) -> None:
-        if not self.open[w] or self.busy[w] or self.pending_pause[w]:
+        if not self.open[w] or self.busy[w] or self.pending[w]:
             return
         out = self.cmd(w, "call_next")
         if out.ticket is None:
@@ -194,28 +193,31 @@ class HallDay:
     def _done(self, w: int) -> None:
         self.cmd(w, "no_show" if self.no_show_next.pop(w, False) else "finish")
         self.busy[w] = False
-        reason = self.pending_pause[w]
-        if reason:
-            self._pause(w, reason)
+        if self.pending[w]:
+            self._leave(w, self.pending[w])
         else:
             self._try_call(w)
 
-    def _pause(self, w: int, reason: str) -> None:
-        if self.busy[w]:                  # the clerk finishes the current citizen first
-            self.pending_pause[w] = reason
+    def _leave(self, w: int, action: str) -> None:
+        """Lunch ("pause") or the end of the clerk's day ("close"), once the citizen has left."""
+        if self.busy[w]:
+            self.pending[w] = action
             return
-        self.pending_pause[w] = None
-        if self.open[w]:
-            self.cmd(w, "pause", reason=reason)
+        self.pending[w] = None
+        self.cmd(w, action, reason="午休 lunch" if action == "pause" else "下班 off duty")
         self.open[w] = False
 
     def _open(self, w: int) -> None:
-        if self.pending_pause[w]:         # still serving when the pause should have ended
-            self.pending_pause[w] = None
+        self.cmd(w, "open")
+        self.open[w] = True
+        self._try_call(w)
+
+    def _resume(self, w: int) -> None:
+        if self.pending[w]:               # still serving when the pause should have ended
+            self.pending[w] = None
             return
-        if not self.open[w]:
-            self.cmd(w, "resume")
-            self.open[w] = True
+        self.cmd(w, "resume")
+        self.open[w] = True
         self._try_call(w)
 
     def _true_waits(self) -> list[Record]:

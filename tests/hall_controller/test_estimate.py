@@ -79,3 +79,12 @@ def test_priority_and_tickets_to_come(queue, clock):
     before = forecast(queue.hall, snap, normal)
     snap.rates[("A", "green")] = 1 / 180
     assert forecast(queue.hall, snap, normal) > before
+
+
+def test_only_windows_signed_on_count(empty_queue):
+    ticket, = issue(empty_queue, "D", 1)
+    assert estimate_wait_min(empty_queue, ticket) is None   # no clerk has signed on yet
+    do(empty_queue, 4, "open")
+    assert estimate_wait_min(empty_queue, ticket) == 0       # window 4 is free and serves D
+    do(empty_queue, 4, "close")
+    assert estimate_wait_min(empty_queue, ticket) is None
