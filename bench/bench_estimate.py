@@ -26,7 +26,8 @@ from hall_controller.sim import HallDay, naive_min, scenarios  # noqa: E402
 
 def capacity_min(q: HallQueue, t: Ticket) -> float | None:
     share = sum(w.services[t.service] / sum(w.services.values()) for w in q.hall.windows
-                if t.service in w.services and q.window_state(w.number)["state"] not in ("paused", "closed"))
+                if t.service in w.services and q.has_window_row(w.number)
+                and q.window_state(w.number)["state"] not in ("paused", "closed"))
     if share <= 0:
         return None
     with q.engine.connect() as conn:

@@ -134,6 +134,10 @@ def bench_controller(label: str, url: str, broker: MosquittoBroker, config: Hall
     hall = config.halls[0].id
     try:
         kiosks = [connect(f"bench-kiosk-{i:02d}") for i in range(KIOSKS)]
+        callers = {w.number: connect(f"caller-w{w.number}") for w in config.halls[0].windows}
+        for number, ep in callers.items():   # every clerk signs on: estimates replay the whole hall
+            ep.request(contract.WINDOW_REQUEST.format(hall=hall, client=ep.client_id),
+                       {"window": number, "action": "open"})
 
         services = itertools.cycle("ABCD")
 
@@ -149,7 +153,7 @@ def bench_controller(label: str, url: str, broker: MosquittoBroker, config: Hall
               f"  ratio to bare request/response: {rate / limits['rr_rate']:.3f}")
         work_per_ticket(label, controller, next(iter(controller.queues.values())))
 
-        screen, caller = connect("screen-main"), connect("caller-w1")
+        screen, caller = connect("screen-main"), callers[1]
         model = ScreenModel(hall, config.controller_id)
         seen: dict[str, float] = {}
         arrived = threading.Condition()
@@ -164,7 +168,6 @@ def bench_controller(label: str, url: str, broker: MosquittoBroker, config: Hall
 
         model.listeners.append(on_board)
         model.attach(screen)
-        screen.subscribe(contract.BOARD.format(hall=hall), model.on_board)
         time.sleep(0.3)  # the retained board arrives first; calls are measured after it
         samples = []
         for _ in range(CALLS):
