@@ -30,7 +30,8 @@ class MosquittoBroker:
         exe = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
         self.workdir.mkdir(parents=True, exist_ok=True)
         conf = [f"listener {self.port} 127.0.0.1", "persistence false", "log_dest stderr",
-                "log_type error", "log_type warning", "max_queued_messages 10000"]
+                "log_type error", "log_type warning", "max_queued_messages 10000",
+                "set_tcp_nodelay true"]  # small MQTT packets must not wait for delayed ACKs
         if os.geteuid() == 0:
             # Mosquitto drops root for the "mosquitto" user, who cannot read our 0600 files
             # in a private directory; this broker is private to the demo or the tests.

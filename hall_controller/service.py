@@ -194,7 +194,7 @@ class HallController:
         return TicketInfo(
             number=t.number, service=t.service, service_name=svc.name, service_name_en=svc.name_en,
             area=svc.area, area_en=svc.area_en, people_ahead=ahead,
-            estimated_wait_min=estimate_wait_min(q, t.service, ahead), issued_at=q.iso(t.issued_at) or "",
+            estimated_wait_min=estimate_wait_min(q, t), issued_at=q.iso(t.issued_at) or "",
             day=t.day, priority=t.priority, qr_url=q.hall.ticket_url.format(hall=q.hall.id, ticket=t.number),
             hall_name=q.hall.name, hall_name_en=q.hall.name_en)
 

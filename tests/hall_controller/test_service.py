@@ -24,7 +24,8 @@ def test_ticket_request_and_call_reach_the_board(controller, device):
     assert r["status"] == "ok" and r["data"]["number"] == "A001"
     assert r["data"]["people_ahead"] == 0 and r["data"]["service_name"] == "综合受理"
     r2 = kiosk.request(ticket_topic("kiosk-01"), {"service": "A", "request_id": new_request_id()})
-    assert r2["data"]["people_ahead"] == 1 and r2["data"]["estimated_wait_min"] > 0
+    # No window has signed on yet: the hall cannot say how long (test_estimate.py has figures).
+    assert r2["data"]["people_ahead"] == 1 and r2["data"]["estimated_wait_min"] is None
 
     screen = device("screen-main")
     boards, calls = [], []
