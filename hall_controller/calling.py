@@ -128,7 +128,7 @@ def _finish(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
     cur = _need_current(q, conn, cmd)
     now = q.now()
     if cur.state == "called":  # served without pressing start: the call time is the start
-        _touch(q, conn, cur, started_at=now)
+        _touch(q, conn, cur, started_at=cur.called_at)
     _touch(q, conn, cur, state="done", finished_at=now)
     q._event(conn, "finished", cur.id, cur.number, cur.service, cur.day, now, cmd.window, cmd.clerk)
     q._set_window(conn, cmd.window, "idle", None, clerk=cmd.clerk)

@@ -232,3 +232,11 @@ def test_roll_over_expires_yesterdays_open_tickets_and_closes_windows(queue, clo
     out = calling.apply(queue, cmd(1, "call_next"))
     assert out.ticket is None and out.window_state["state"] == "idle"
     assert queue.issue("A", "new-day", source="k")[0].number == "A001"
+
+
+def test_finish_without_start_counts_the_service_from_the_call(queue, clock):
+    queue.issue("A", "a1", source="k")
+    called = calling.apply(queue, cmd(1, "call_next")).ticket.called_at
+    clock.advance(300)
+    done = calling.apply(queue, cmd(1, "finish")).ticket
+    assert done.started_at == called and done.finished_at - done.started_at == 300
