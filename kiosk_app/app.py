@@ -13,6 +13,7 @@ from hall_controller import contract
 from hall_controller.contract import Presence, encode
 from hall_controller.mqtt import Endpoint
 from kiosk_app.flow import KioskFlow
+from kiosk_app.identity_setup import IdentityService
 from kiosk_app.ticketing import TicketClient
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,8 @@ class Kiosk:
                               elderly_idle_timeout_s=config.elderly_idle_timeout_s,
                               report_fault=self._fault)
         self.flow.screen = replace(self.flow.screen, lang=config.language)
+        # ID card + face verification (kiosk_app/identity.py); StartupError for a missing model
+        self.identity = IdentityService(config, SystemClock(), self._fault) if config.idcard_url else None
         self.board_listeners: list = []
         self.endpoint.subscribe(contract.BOARD.format(hall=hall.id), self._on_board)
 
@@ -60,9 +63,13 @@ class Kiosk:
                 self.printer.start()
             except Exception as err:  # noqa: BLE001 - a missing printer must not stop the kiosk
                 self._fault("printer", str(err))
+        if self.identity is not None:
+            self.identity.start()
         self.endpoint.start(timeout)
 
     def stop(self) -> None:
+        if self.identity is not None:
+            self.identity.stop()
         self.endpoint.stop()
         if self.printer is not None:
             self.printer.close()
