@@ -21,11 +21,14 @@ import cv2
 import numpy as np
 
 from drivers.face.orl import IMAGES, PEOPLE, camera_frame, chip_photo, orl_gray
+from drivers.face.quality import Pose, estimate_pose
 
 ATTACKS = ("photo", "screen")
 CARD_IMAGE = 1          # the ORL photograph on the card
 LIVE_IMAGE = 2          # the photograph the camera shows (another sitting of the same person)
-TURN_DEGREES = 30.0
+TURN_ANGLES = (25.0, 30.0, 35.0, 40.0, 45.0)   # tried in turn until YuNet sees the turn clearly
+TURN_YAW = 0.27         # wanted yaw change: the default turn_delta (0.20) plus a margin
+MAX_ROLL = 6.0          # degrees of tilt the warp may add (liveness ignores frames beyond 10)
 NOD_DEGREES = 25.0
 # frames after a cue: look at the screen, turn over three frames, hold, come back
 TIMELINE = (0.0, 0.0, 0.0, 1 / 3, 2 / 3, 1.0, 1.0, 1.0, 1.0, 2 / 3, 1 / 3)
@@ -78,10 +81,26 @@ def _landmarks(person: int, image: int) -> np.ndarray:
 
 def turn_image(gray: np.ndarray, landmarks: np.ndarray, yaw_deg: float = 0.0, pitch_deg: float = 0.0) -> np.ndarray:
     """Re-project a frontal face photo as if the head turned (yaw, + = the person's left
-    in an unmirrored camera image) or nodded (pitch, + = looking down)."""
+    in an unmirrored camera image) or nodded (pitch, + = looking down). The warp is done
+    with the eyes levelled, so the turn does not also tilt the head (roll)."""
     if not yaw_deg and not pitch_deg:
         return gray.copy()
     h, w = gray.shape
+    eyes = (landmarks[0] + landmarks[1]) / 2
+    axis = landmarks[1] - landmarks[0]
+    roll = float(np.degrees(np.arctan2(axis[1], axis[0])))
+    level = cv2.getRotationMatrix2D((float(eyes[0]), float(eyes[1])), roll, 1.0)
+    back = cv2.invertAffineTransform(level)
+    flat = cv2.warpAffine(gray, level, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    points = np.hstack([landmarks, np.ones((5, 1))]) @ level.T
+    out = _warp_levelled(flat.astype(np.float64), points, yaw_deg, pitch_deg)
+    out = cv2.warpAffine(out, back, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def _warp_levelled(image: np.ndarray, landmarks: np.ndarray, yaw_deg: float, pitch_deg: float) -> np.ndarray:
+    """The photo painted on an ellipsoid head with a protruding nose, rotated and projected."""
+    h, w = image.shape
     eye_dist = float(np.linalg.norm(landmarks[0] - landmarks[1]))
     cx = float(landmarks[:2, 0].mean())
     cy = float((landmarks[:2, 1].mean() + landmarks[3:, 1].mean()) / 2)
@@ -93,7 +112,7 @@ def turn_image(gray: np.ndarray, landmarks: np.ndarray, yaw_deg: float = 0.0, pi
         -((xs - nose[0]) ** 2 / (2 * (0.25 * eye_dist) ** 2) + (ys - nose[1] + 0.2 * eye_dist) ** 2
           / (2 * (0.45 * eye_dist) ** 2)))
     weight = np.clip(inside * 4, 0, 1)      # the background does not move
-    out = gray.astype(np.float64)
+    out = image
     if yaw_deg:
         t = np.radians(yaw_deg)
         forward = weight * (cx + (xs - cx) * np.cos(t) + depth * np.sin(t)) + (1 - weight) * xs
@@ -102,7 +121,7 @@ def turn_image(gray: np.ndarray, landmarks: np.ndarray, yaw_deg: float = 0.0, pi
         t = np.radians(pitch_deg)
         forward = weight * (cy + (ys - cy) * np.cos(t) + depth * np.sin(t)) + (1 - weight) * ys
         out = _inverse_rows(out.T, forward.T).T
-    return np.clip(out, 0, 255).astype(np.uint8)
+    return out
 
 
 def _inverse_rows(image: np.ndarray, forward: np.ndarray) -> np.ndarray:
@@ -139,9 +158,13 @@ class FaceActor:
         if self.attack == "photo":
             return self._render(0.0, 0.0, shake=False)
         challenge, amount = self._pose()
-        yaw = {"turn_left": TURN_DEGREES, "turn_right": -TURN_DEGREES}.get(challenge, 0.0) * amount
-        pitch = NOD_DEGREES * amount if challenge == "nod" else 0.0
-        frame = self._render(yaw, pitch, shake=True)
+        image, yaw, pitch = self.image, 0.0, NOD_DEGREES * amount if challenge == "nod" else 0.0
+        direction = {"turn_left": 1, "turn_right": -1}.get(challenge, 0)
+        if direction and amount >= 1.0:
+            image, yaw = turn_pose(self.person, self.image, direction)
+        elif direction:
+            yaw = direction * TURN_ANGLES[0] * amount     # on the way: a small warp of the front photo
+        frame = self._render(yaw, pitch, shake=True, image=image)
         return screen_replay(frame, self._rng) if self.attack == "screen" else frame
 
     def _pose(self) -> tuple[str | None, float]:
@@ -152,8 +175,8 @@ class FaceActor:
         step, self._step = self._step, self._step + 1
         return self._challenge, TIMELINE[step] if step < len(TIMELINE) else 0.0
 
-    def _render(self, yaw: float, pitch: float, *, shake: bool) -> np.ndarray:
-        face = _posed(self.person, self.image, round(yaw, 1), round(pitch, 1))
+    def _render(self, yaw: float, pitch: float, *, shake: bool, image: int | None = None) -> np.ndarray:
+        face = _posed(self.person, image or self.image, round(yaw, 1), round(pitch, 1))
         offset = tuple(int(v) for v in self._rng.integers(-3, 4, 2)) if shake else (0, 0)
         frame = camera_frame(face, self.size, offset=offset)
         if shake:
@@ -162,16 +185,40 @@ class FaceActor:
         return frame
 
 
+@functools.lru_cache(maxsize=128)
+def turn_pose(person: int, image: int, direction: int) -> tuple[int, float]:
+    """(ORL image, warp angle) of this person's head turned in `direction` (+1 the person's
+    left): YuNet must see a yaw change of TURN_YAW from `image` without a tilt beyond
+    MAX_ROLL. Real photos of the person in another pose are preferred, then small warps;
+    the warp alone is not equally convincing on every face."""
+    def pose(img: int, angle: float) -> Pose | None:
+        faces = _engine().detect(camera_frame(_posed(person, img, angle, 0.0)))
+        return estimate_pose(faces[0]) if faces else None
+    base = pose(image, 0.0)
+    best, best_yaw = (image, direction * TURN_ANGLES[0]), -1.0
+    for angle in (0.0,) + TURN_ANGLES:
+        for img in [image] + [i for i in range(1, IMAGES + 1) if i not in (image, CARD_IMAGE)]:
+            turned = pose(img, direction * angle)
+            if base is None or turned is None or abs(turned.roll - base.roll) > MAX_ROLL:
+                continue
+            change = direction * (turned.yaw - base.yaw)
+            if change >= TURN_YAW:
+                return img, direction * angle
+            if change > best_yaw:
+                best, best_yaw = (img, direction * angle), change
+    return best
+
+
 @functools.lru_cache(maxsize=256)
 def _posed(person: int, image: int, yaw: float, pitch: float) -> np.ndarray:
     return turn_image(orl_gray(person, image), _landmarks(person, image), yaw, pitch)
 
 
 def screen_replay(frame: np.ndarray, rng: np.random.Generator | random.Random | None = None, *,
-                  pixel_pitch: int = 3, bezel_px: int = 14, scale: float = 0.8,
+                  pixel_pitch: int = 3, grid_level: float = 0.7, bezel_px: int = 14, scale: float = 0.8,
                   angle: float = 2.0) -> np.ndarray:
     """`frame` as a camera sees it shown on a phone held up to it: the picture on a pixel
-    grid (dark gaps every `pixel_pitch` px), resampled by the camera at a slight scale and
+    grid (gaps every `pixel_pitch` px at `grid_level` brightness), resampled by the camera at a slight scale and
     angle (which aliases the grid into moire), inside a black bezel, on a textured room."""
     rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(
         rng.randrange(2**32) if rng else 0)
@@ -179,7 +226,7 @@ def screen_replay(frame: np.ndarray, rng: np.random.Generator | random.Random | 
     ys, xs = np.mgrid[0:h, 0:w]
     shown = frame.astype(np.float64)
     if pixel_pitch:          # 0: a screen whose grid the camera cannot resolve (no moire)
-        shown *= np.where((xs % pixel_pitch == 0) | (ys % pixel_pitch == 0), 0.55, 1.0)[..., None]
+        shown *= np.where((xs % pixel_pitch == 0) | (ys % pixel_pitch == 0), grid_level, 1.0)[..., None]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, scale)
     screen = cv2.warpAffine(shown, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=(0, 0, 0))
     room = cv2.GaussianBlur(rng.uniform(60, 200, (h // 8, w // 8)), (0, 0), 1.5)

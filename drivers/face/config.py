@@ -55,7 +55,7 @@ class FaceConfig:
     min_pitch: float = 0.35            # eye-nose / eye-mouth vertical ratio
     max_pitch: float = 0.80
     spoof_check: bool = True           # photo/screen signs (drivers/face/spoof.py): MOIRE, BEZEL
-    max_moire: float = 0.20            # spectral peak share; faces 0.01-0.07, screens 0.3-0.6
+    max_moire: float = 0.15            # spectral peak share; ORL faces <= 0.07, simulated screens 0.18-0.6
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], source: str = "<face config>") -> "FaceConfig":
