@@ -7,14 +7,13 @@ import logging
 import threading
 
 import numpy as np
-import pytest
 
+from config.schema import KioskConfig
 from drivers.face import Decision, Reason
 from drivers.face.actor import FaceActor
 from drivers.idcard.idnumber import mask_id
 from kiosk_app.identity import FAILED, IDENTIFIED, IDLE, RETRY, VERIFYING, Identity
 from kiosk_app.identity_setup import accepts_emulator_reference
-from config.schema import KioskConfig
 from tests.support.privacy import watch_writes
 
 from .identity_support import PERSON, Harness
@@ -125,8 +124,7 @@ def test_the_worker_runs_off_the_calling_thread():
         h.wait_state(IDENTIFIED, FAILED, RETRY)
         me = threading.get_ident()
         assert h.service.worker.thread_ids and me not in h.service.worker.thread_ids
-        verifying_threads = {t for t in h.service.worker.thread_ids}
-        assert verifying_threads <= h.view_threads     # prompts and feedback came from the worker
+        assert set(h.service.worker.thread_ids) <= h.view_threads   # prompts and feedback came from the worker
 
 
 def _contains(obj, needles: tuple[str, ...], seen: set[int] | None = None, depth: int = 0) -> list[str]:

@@ -3,8 +3,8 @@ prompt, live picture, captured frames, result, masked ID only. Run as a module t
 regenerate the screenshot: `python -m tests.kiosk_app.test_identity_ui docs/screens/kiosk-identify.png`."""
 from __future__ import annotations
 
+import contextlib
 import sys
-import time
 from pathlib import Path
 
 from PySide6.QtWidgets import QLabel, QPushButton
@@ -17,6 +17,7 @@ from kiosk_app.qtcommon import application
 from kiosk_app.ui import KioskWindow
 
 from .identity_support import PERSON, Harness
+from .test_e2e import wait_until as pump
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,14 +28,17 @@ def make_window(h: Harness) -> KioskWindow:
     return KioskWindow(KioskFlow(None, None, FakeClock()), hall, identity=h.flow)
 
 
-def pump(app, cond, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+@contextlib.contextmanager
+def shown(h: Harness):
+    app = application()
+    window = make_window(h)
+    window.show()
+    try:
+        yield app, window
+    finally:
+        window.close()
+        window.deleteLater()
         app.processEvents()
-        if cond():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def texts(window) -> str:
@@ -43,55 +47,36 @@ def texts(window) -> str:
 
 
 def test_identify_page_shows_prompt_preview_and_masked_id_only():
-    app = application()
-    with Harness() as h:
-        window = make_window(h)
-        try:
-            window.show()
-            window.findChild(QPushButton, "identify").click()
-            assert pump(app, lambda: window.stack.currentWidget() is window.identify_page)
-            assert "请将身份证放在读卡区" in texts(window)
-            h.emulator.place("resident")
-            assert pump(app, lambda: window.identify_page.preview.pixmap() is not None
-                        and not window.identify_page.preview.pixmap().isNull()
-                        and h.flow.view.state == VERIFYING or h.flow.view.state == IDENTIFIED)
-            assert pump(app, lambda: h.flow.view.state == IDENTIFIED)
-            assert pump(app, lambda: "身份核验通过" in texts(window))
-            card = h.card
-            shown = texts(window)
-            assert h.flow.identity.masked_id in shown
-            assert card.name not in shown and card.id_number not in shown
-            window.identify_page.finish_button.click()
-            assert pump(app, lambda: window.stack.currentIndex() == 0 and h.flow.identity is None)
-        finally:
-            window.close()
-            window.deleteLater()
-            app.processEvents()
+    with Harness() as h, shown(h) as (app, window):
+        drawn = []
+        window.identify_page.bridge.frame.connect(
+            lambda _frame: drawn.append(not window.identify_page.preview.pixmap().isNull()))
+        window.findChild(QPushButton, "identify").click()
+        assert pump(app, lambda: window.stack.currentWidget() is window.identify_page)
+        assert "请将身份证放在读卡区" in texts(window)
+        h.emulator.place("resident")
+        assert pump(app, lambda: h.flow.view.state == IDENTIFIED)
+        assert pump(app, lambda: "身份核验通过" in texts(window))
+        assert any(drawn)                      # the live picture was on screen while verifying
+        card, text = h.card, texts(window)
+        assert h.flow.identity.masked_id in text
+        assert card.name not in text and card.id_number not in text
+        window.identify_page.finish_button.click()
+        assert pump(app, lambda: window.stack.currentIndex() == 0 and h.flow.identity is None)
 
 
 def test_retry_button_only_when_a_retry_is_offered():
-    app = application()
-    with Harness(f"person={PERSON}&impostor=1") as h:
-        window = make_window(h)
-        try:
-            window.show()
-            h.identify()
-            assert pump(app, lambda: h.flow.view.state == RETRY)
-            assert pump(app, lambda: window.identify_page.retry_button.isVisibleTo(window))
-            assert "人脸比对未通过" in texts(window)
-        finally:
-            window.close()
-            window.deleteLater()
-            app.processEvents()
+    with Harness(f"person={PERSON}&impostor=1") as h, shown(h) as (app, window):
+        h.identify()
+        assert pump(app, lambda: h.flow.view.state == RETRY)
+        assert pump(app, lambda: window.identify_page.retry_button.isVisibleTo(window))
+        assert "人脸比对未通过" in texts(window)
 
 
 def screenshot(path: str) -> None:
     """The page while the simulated citizen turns their head, left; the result, right."""
     from PySide6.QtGui import QPainter, QPixmap
-    app = application()
-    with Harness(seed=1) as h:
-        window = make_window(h)
-        window.show()
+    with Harness(seed=1) as h, shown(h) as (app, window):
         h.service.worker.max_fps = 4
         h.identify()
         pump(app, lambda: h.flow.view.state == VERIFYING and h.flow.view.accepted_frames >= 2)
@@ -106,7 +91,6 @@ def screenshot(path: str) -> None:
         painter.drawPixmap(during.width() + 20, 0, after)
         painter.end()
         both.scaledToWidth(1200).save(path)
-        window.close()
 
 
 if __name__ == "__main__":
