@@ -13,7 +13,6 @@ from hall_controller import contract
 from hall_controller.contract import Presence, encode
 from hall_controller.mqtt import Endpoint
 from kiosk_app.flow import KioskFlow
-from kiosk_app.identity_setup import IdentityService
 from kiosk_app.ticketing import TicketClient
 
 log = logging.getLogger(__name__)
@@ -38,7 +37,10 @@ class Kiosk:
                               report_fault=self._fault)
         self.flow.screen = replace(self.flow.screen, lang=config.language)
         # ID card + face verification (kiosk_app/identity.py); StartupError for a missing model
-        self.identity = IdentityService(config, SystemClock(), self._fault) if config.idcard_url else None
+        self.identity = None
+        if config.idcard_url:
+            from kiosk_app.identity_setup import IdentityService   # OpenCV and the models only when used
+            self.identity = IdentityService(config, SystemClock(), self._fault)
         self.board_listeners: list = []
         self.endpoint.subscribe(contract.BOARD.format(hall=hall.id), self._on_board)
 
