@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from typing import Protocol
 
 import numpy as np
@@ -51,7 +52,7 @@ class FaceWorker:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self.thread_ids: list[int] = []    # threads that ran attempts (tests check they are not the caller's)
+        self.thread_ids: deque[int] = deque(maxlen=16)   # threads of recent attempts (not the caller's)
 
     @property
     def running(self) -> bool:
