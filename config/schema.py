@@ -168,3 +168,19 @@ class KioskConfig(Strict):
     language: Literal["zh", "en"] = "zh"
     idle_timeout_s: float = Field(60, ge=5, le=600)
     elderly_idle_timeout_s: float = Field(120, ge=5, le=900)
+    # Face verification (docs/face.md): on when camera_url is set; [face] holds FaceConfig keys.
+    camera_url: str | None = Field(None, description="device://0, file:///clip.avi?loop=1, sim://camera?pattern=face")
+    face: dict = Field(default_factory=dict, description="drivers.face.FaceConfig keys, checked at start-up")
+    accept_emulator_reference: bool | None = Field(
+        None, description="accept the ID card emulator's reference photo; default: only for a sim:// reader")
+
+    @field_validator("face")
+    @classmethod
+    def _face_keys(cls, value: dict) -> dict:
+        if value:
+            from drivers.face.config import FaceConfig, FaceConfigError
+            try:
+                FaceConfig.from_mapping(value, source="[face]")
+            except FaceConfigError as err:
+                raise ValueError(str(err)) from err
+        return value

@@ -36,9 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     from kiosk_app.app import Kiosk
     from kiosk_app.qtcommon import application
     from kiosk_app.ui import KioskWindow
+    from kiosk_app.identity_setup import StartupError
+    try:
+        kiosk = Kiosk(config, hall)      # before any window: a missing face model stops here
+    except StartupError as err:
+        print(f"kiosk: {args.config}: {err}", file=sys.stderr)
+        return 78
     app = application(sys.argv)
-    kiosk = Kiosk(config, hall)
-    window = KioskWindow(kiosk.flow, hall)
+    window = KioskWindow(kiosk.flow, hall, identity=kiosk.identity and kiosk.identity.flow)
     kiosk.board_listeners.append(window.on_board)
     try:
         kiosk.start()

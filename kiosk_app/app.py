@@ -36,6 +36,11 @@ class Kiosk:
                               elderly_idle_timeout_s=config.elderly_idle_timeout_s,
                               report_fault=self._fault)
         self.flow.screen = replace(self.flow.screen, lang=config.language)
+        # ID card + face verification (kiosk_app/identity.py); StartupError for a missing model
+        self.identity = None
+        if config.idcard_url:
+            from kiosk_app.identity_setup import IdentityService   # OpenCV and the models only when used
+            self.identity = IdentityService(config, SystemClock(), self._fault)
         self.board_listeners: list = []
         self.endpoint.subscribe(contract.BOARD.format(hall=hall.id), self._on_board)
 
@@ -60,9 +65,13 @@ class Kiosk:
                 self.printer.start()
             except Exception as err:  # noqa: BLE001 - a missing printer must not stop the kiosk
                 self._fault("printer", str(err))
+        if self.identity is not None:
+            self.identity.start()
         self.endpoint.start(timeout)
 
     def stop(self) -> None:
+        if self.identity is not None:
+            self.identity.stop()
         self.endpoint.stop()
         if self.printer is not None:
             self.printer.close()

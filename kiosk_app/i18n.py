@@ -23,6 +23,26 @@ STRINGS: dict[str, dict[str, str]] = {
     "waiting_count": {"zh": "等候 {n} 人", "en": "{n} waiting"},
 }
 
+# Identification with the ID card and face verification (kiosk_app/identity.py).
+STRINGS.update({
+    "id_button": {"zh": "刷身份证办理", "en": "Identify with ID card"},
+    "id_title": {"zh": "身份核验", "en": "Identity check"},
+    "id_place_card": {"zh": "请将身份证放在读卡区", "en": "Please place your ID card on the reader"},
+    "id_card_error": {"zh": "证件无法读取，请取回证件后重新放置", "en": "The card could not be read. Lift it and place it again"},
+    "id_face_look": {"zh": "请正对摄像头", "en": "Please look at the camera"},
+    "id_frames": {"zh": "已采集 {n}/{m}", "en": "Captured {n}/{m}"},
+    "id_card_only": {"zh": "已读取身份证", "en": "ID card read"},
+    "id_face_passed": {"zh": "身份核验通过", "en": "Identity verified"},
+    "id_face_retry": {"zh": "人脸比对未通过，请重试", "en": "Face check not passed, please try again"},
+    "id_face_staff": {"zh": "人脸核验未通过，请联系工作人员协助；取号不受影响",
+                      "en": "Face check not passed. Staff will help you; you can still take a ticket"},
+    "id_camera_down": {"zh": "摄像头暂不可用，请联系工作人员；取号不受影响",
+                       "en": "The camera is unavailable. Please ask staff; you can still take a ticket"},
+    "id_number": {"zh": "证件号码：{id}", "en": "ID number: {id}"},
+    "id_retry": {"zh": "重试", "en": "Try again"},
+    "id_cancel": {"zh": "结束", "en": "Finish"},
+})
+
 
 def tr(key: str, lang: str = "zh", **kw) -> str:
     text = STRINGS[key].get(lang) or STRINGS[key]["zh"]

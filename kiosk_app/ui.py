@@ -44,9 +44,10 @@ def qr_pixmap(text: str, size: int) -> QPixmap:
 
 
 class KioskWindow(QWidget):
-    def __init__(self, flow: KioskFlow, hall: HallConfig) -> None:
+    def __init__(self, flow: KioskFlow, hall: HallConfig, identity=None) -> None:
         super().__init__()
         self.flow, self.hall = flow, hall
+        self.identify_page = None   # kiosk_app/identify_page.py, when the kiosk identifies citizens
         self.pool = QThreadPool.globalInstance()
         self.bridge = _Bridge(self)
         self.bridge.changed.connect(self.render)
@@ -66,6 +67,8 @@ class KioskWindow(QWidget):
         self._build_home()
         self._build_ticket()
         self._build_message()
+        if identity is not None:
+            self._build_identify(identity)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.flow.tick)
         self.timer.start(1000)
@@ -135,6 +138,20 @@ class KioskWindow(QWidget):
         lay.addWidget(self.m_done)
         self.stack.addWidget(page)
 
+    def _build_identify(self, identity) -> None:
+        from kiosk_app.identify_page import IdentifyPage
+        self.identify_page = IdentifyPage(identity, lambda: self.flow.screen.lang, self.intent)
+        self.identify_page.bridge.view.connect(lambda _view: self.render(self.flow.screen))
+        self.stack.addWidget(self.identify_page)
+        self.id_button = QPushButton()
+        self.id_button.setObjectName("identify")
+        self.id_button.setMinimumHeight(90)
+        self.id_button.clicked.connect(lambda: self.intent(identity.begin))
+        self.stack.widget(0).layout().addWidget(self.id_button)
+        timer = QTimer(self)
+        timer.timeout.connect(lambda: self.intent(identity.tick))
+        timer.start(1000)
+
     # -- behaviour --------------------------------------------------------------------
     def intent(self, fn) -> None:
         self.pool.start(_Task(fn))
@@ -157,6 +174,14 @@ class KioskWindow(QWidget):
         self.header.setText(f"{self.hall.name if lang == 'zh' else (self.hall.name_en or self.hall.name)}"
                             f"  ·  {tr('title', lang)}")
         self.header.setStyleSheet(font(40, True))
+        if self.identify_page is not None:
+            self.id_button.setText(tr("id_button", lang))
+            self.id_button.setStyleSheet("QPushButton{background:#ffd54f; color:%s; border-radius:16px; %s}"
+                                         % (BG, font(32, True)))
+            if self.identify_page.active:
+                self.stack.setCurrentWidget(self.identify_page)
+                self.identify_page.render()
+                return
         button_css = ("QPushButton{background:white; color:%s; border-radius:24px; %s}"
                       "QPushButton:pressed{background:#ffd54f;}")
         if s.page == "home":

@@ -62,6 +62,12 @@ class Camera(Device):
         self._set_status(status_for_error(failure))
         raise failure from last
 
+    def cue(self, challenge: str | None) -> None:
+        """Tell a simulated camera's citizen what the screen asks (a real camera ignores it)."""
+        cue = getattr(self.source, "cue", None)
+        if cue is not None:
+            cue(challenge)
+
     def _got(self, frame: np.ndarray) -> np.ndarray:
         self.frames_read += 1
         self.last_shape = frame.shape

@@ -5,6 +5,11 @@
     file:///path/clip.avi?loop=1        a video file, rewound at its end when loop=1
     sim://camera?pattern=bars&width=640&height=480&fail_after=0&fail_open=0
                                         frames generated in code (bars, gradient, noise, moving)
+    sim://camera?pattern=face&person=12[&impostor=1][&attack=photo|screen]
+                                        a simulated citizen: ORL person 12 (the same person as
+                                        the idcard sim's face=orl:12 card), who follows the
+                                        liveness prompt (`cue`); impostor=1 shows someone else;
+                                        attack=photo a still print, attack=screen a phone replay
 """
 from __future__ import annotations
 
@@ -18,8 +23,8 @@ from drivers.core import DeviceTimeout, DeviceUnavailable, DeviceUrl, UrlError
 
 log = logging.getLogger(__name__)
 
-PATTERNS = ("bars", "gradient", "noise", "moving")
-SIM_PARAMS = {"pattern", "width", "height", "fail_after", "fail_open", "seed"}
+PATTERNS = ("bars", "gradient", "noise", "moving", "face")
+SIM_PARAMS = {"pattern", "width", "height", "fail_after", "fail_open", "seed", "person", "impostor", "attack"}
 
 
 class FrameSource(Protocol):
@@ -73,11 +78,20 @@ class SyntheticSource:
     `fail_after` frames (0 = never) the source stops giving frames until it is reopened."""
 
     def __init__(self, pattern: str = "bars", width: int = 640, height: int = 480, *,
-                 fail_after: int = 0, fail_open: int = 0, seed: int = 0) -> None:
+                 fail_after: int = 0, fail_open: int = 0, seed: int = 0, person: int = 1,
+                 impostor: bool = False, attack: str | None = None) -> None:
         if pattern not in PATTERNS:
             raise UrlError(f"sim camera pattern must be one of {', '.join(PATTERNS)}, got {pattern!r}")
         if not (16 <= width <= 4096 and 16 <= height <= 4096):
             raise UrlError(f"sim camera size {width}x{height} is out of 16-4096")
+        self.actor = None
+        if pattern == "face":
+            from drivers.face.actor import FaceActor, impostor_of   # needs the face models and ORL
+            try:
+                self.actor = FaceActor(impostor_of(person) if impostor else person, attack=attack,
+                                       size=(width, height), seed=seed)
+            except (ValueError, FileNotFoundError) as err:
+                raise UrlError(f"sim camera face: {err}") from err
         self.pattern, self.width, self.height = pattern, width, height
         self.fail_after, self.fail_open_left = fail_after, fail_open
         self._rng = np.random.default_rng(seed)
@@ -106,8 +120,15 @@ class SyntheticSource:
     def close(self) -> None:
         self._open = False
 
+    def cue(self, challenge: str | None) -> None:
+        """What the kiosk screen asks the citizen to do; the simulated citizen does it."""
+        if self.actor is not None:
+            self.actor.cue(challenge)
+
     def _make(self, index: int) -> np.ndarray:
         h, w = self.height, self.width
+        if self.actor is not None:
+            return self.actor.frame()
         if self.pattern == "bars":
             colours = np.array([[255, 255, 255], [0, 255, 255], [255, 255, 0], [0, 255, 0],
                                 [255, 0, 255], [0, 0, 255], [255, 0, 0], [0, 0, 0]], dtype=np.uint8)
@@ -146,5 +167,7 @@ def source_for_url(url: DeviceUrl) -> FrameSource:
             raise UrlError(f"{url.raw!r}: unknown parameter(s) {', '.join(sorted(unknown))}")
         return SyntheticSource(url.param("pattern", "bars"), url.int_param("width", 640),
                                url.int_param("height", 480), fail_after=url.int_param("fail_after", 0),
-                               fail_open=url.int_param("fail_open", 0), seed=url.int_param("seed", 0))
+                               fail_open=url.int_param("fail_open", 0), seed=url.int_param("seed", 0),
+                               person=url.int_param("person", 1), impostor=url.int_param("impostor", 0) == 1,
+                               attack=url.param("attack"))
     raise UrlError(f"{url.raw!r}: a camera URL is device://, rtsp://, http(s)://, file:// or sim://camera")

@@ -54,6 +54,8 @@ class FaceConfig:
     max_yaw: float = 0.35              # |yaw| above this: "please face the camera"
     min_pitch: float = 0.35            # eye-nose / eye-mouth vertical ratio
     max_pitch: float = 0.80
+    spoof_check: bool = True           # photo/screen signs (drivers/face/spoof.py): MOIRE, BEZEL
+    max_moire: float = 0.15            # spectral peak share; ORL faces <= 0.07, simulated screens 0.18-0.6
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], source: str = "<face config>") -> "FaceConfig":

@@ -18,6 +18,7 @@ import numpy as np
 from drivers.core.errors import DeviceUnavailable, UserError
 from drivers.face.config import FaceConfig
 from drivers.face.quality import Face, Pose, Reason, count_reasons, estimate_pose, face_reasons
+from drivers.face.spoof import presentation_reasons
 
 log = logging.getLogger(__name__)
 
@@ -127,8 +128,9 @@ class FaceEngine:
             return FrameAnalysis(faces, tuple(reasons))
         face = faces[0]
         aligned = self.align(image, face)
-        return FrameAnalysis(faces, tuple(face_reasons(face, aligned, self.config)), face, aligned,
-                             estimate_pose(face), cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
+        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        reasons = face_reasons(face, aligned, self.config) + presentation_reasons(gray, face, self.config)
+        return FrameAnalysis(faces, tuple(reasons), face, aligned, estimate_pose(face), gray)
 
     def reference_embedding(self, image: np.ndarray) -> np.ndarray | None:
         """Embedding of the card photo's largest face, or None when no face is found.

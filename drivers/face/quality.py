@@ -22,7 +22,10 @@ class Reason(str, Enum):
     TOO_DARK = "TOO_DARK"
     TOO_BRIGHT = "TOO_BRIGHT"
     POSE = "POSE"
+    MOIRE = "MOIRE"
+    BEZEL = "BEZEL"
     NO_REFERENCE_FACE = "NO_REFERENCE_FACE"
+    REFERENCE_REFUSED = "REFERENCE_REFUSED"
     TOO_FEW_FRAMES = "TOO_FEW_FRAMES"
     LOW_SCORE = "LOW_SCORE"
     LIVENESS_NOT_PASSED = "LIVENESS_NOT_PASSED"
@@ -47,7 +50,11 @@ PROMPTS: dict[Reason, tuple[str, str]] = {
     Reason.TOO_DARK: ("光线太暗，请调整位置", "face too dark"),
     Reason.TOO_BRIGHT: ("光线太强，请调整位置", "face too bright"),
     Reason.POSE: ("请正对摄像头", "face not frontal"),
+    Reason.MOIRE: ("请勿使用照片或屏幕，请本人正对摄像头", "screen-like periodic pattern (moire) around the face"),
+    Reason.BEZEL: ("请勿使用照片或屏幕，请本人正对摄像头", "face inside a screen or frame border (bezel)"),
     Reason.NO_REFERENCE_FACE: ("证件照片无法识别，请联系工作人员", "no face found in the reference photo"),
+    Reason.REFERENCE_REFUSED: ("证件照片无法核验，请联系工作人员",
+                               "emulator reference photo refused by configuration (production)"),
     Reason.TOO_FEW_FRAMES: ("请正对摄像头，保持不动", "too few usable frames for a decision"),
     Reason.LOW_SCORE: ("人脸比对未通过", "similarity below the threshold"),
     Reason.LIVENESS_NOT_PASSED: ("请按提示转动头部", "liveness challenge not passed"),

@@ -237,14 +237,25 @@ class SimTransport:
         self.is_open = False
 
 
+def face_cards(spec: str, seed: int) -> dict[str, EmulatedCard]:
+    """face=orl:12: every card type carries a photo of ORL person 12 (drivers.face.actor),
+    the person a sim://camera?pattern=face&person=12 camera shows."""
+    kind, _, person = spec.partition(":")
+    if kind != "orl" or not person.isdigit():
+        raise ValueError(f"face must be orl:PERSON (1-40), got {spec!r}")
+    from drivers.face.actor import orl_cards     # OpenCV and the ORL set only when asked for
+    return orl_cards(int(person), seed)
+
+
 def open_sim(url: DeviceUrl, timeout: float) -> SimTransport:
-    """sim://idcard?card=resident&faults=bad_checksum:1&name=kiosk1&seed=0 (all optional)."""
+    """sim://idcard?card=resident&faults=bad_checksum:1&name=kiosk1&seed=0&face=orl:12 (all optional)."""
     if url.target != "idcard":
         raise UrlError(f"{url.raw!r}: the ID card reader's sim URL is sim://idcard?card=...")
     try:
+        seed, face = url.int_param("seed", 0), url.param("face")
         # One emulator per URL (or per name=...): a reconnect finds the same state again.
-        emulator = sim_emulator(url.param("name") or url.raw, card=url.param("card"),
-                                seed=url.int_param("seed", 0), faults=url.param("faults"))
+        emulator = sim_emulator(url.param("name") or url.raw, card=url.param("card"), seed=seed,
+                                faults=url.param("faults"), cards=face_cards(face, seed) if face else None)
     except ValueError as err:
         raise UrlError(f"{url.raw!r}: {err}") from err
     if "unplugged" in emulator.faults:

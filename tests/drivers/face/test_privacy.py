@@ -6,33 +6,15 @@ import json
 import logging
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 
 from drivers.face import AuditRecord
+from tests.support.privacy import watch_writes
 
 from .conftest import card, frames
 from .test_cli import KIOSKCTL, verify_args
-
-WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
-_watch: list[str] | None = None
-
-
-def _audit_hook(event: str, args: tuple) -> None:
-    """Records every Python-level attempt to create or write a file while `_watch` is set."""
-    if _watch is None:
-        return
-    if event == "open" and len(args) >= 3 and args[0] is not None:
-        mode, flags = args[1], args[2]
-        if (isinstance(mode, str) and any(c in mode for c in "wax+")) or (flags or 0) & WRITE_FLAGS:
-            _watch.append(f"open {args[0]!r} {mode!r}")
-    elif event in ("os.mkdir", "os.rename", "os.replace", "shutil.copyfile", "tempfile.mkstemp"):
-        _watch.append(f"{event} {args!r}")
-
-
-sys.addaudithook(_audit_hook)
 
 
 def snapshot(root: Path) -> set[str]:
@@ -42,19 +24,15 @@ def snapshot(root: Path) -> set[str]:
 
 
 def test_no_file_is_written_during_an_in_process_verification(verifier, clock, caplog):
-    global _watch
     reference, probes = card(12, 5), frames(12, (1, 2, 3, 4))
     caplog.set_level(logging.DEBUG)
-    _watch = []
-    try:
+    with watch_writes() as written:
         session = verifier.begin(reference, "vendor_decoder")
         for probe in probes:
             session.submit(probe)
         result = session.result()
         session.close()
         verifier.verify(reference, probes, "vendor_decoder", liveness=False)
-    finally:
-        written, _watch = _watch, None
     assert written == []
     for record in caplog.records:
         text = record.getMessage()
@@ -91,10 +69,6 @@ def test_no_new_file_appears_around_a_cli_verification(tmp_path):
 
 def test_the_write_watch_sees_a_write(tmp_path):
     """The audit hook above is what makes the first test meaningful."""
-    global _watch
-    _watch = []
-    try:
+    with watch_writes() as written:
         (tmp_path / "x.bin").write_bytes(b"x")
-    finally:
-        written, _watch = _watch, None
     assert len(written) == 1 and "x.bin" in written[0]
