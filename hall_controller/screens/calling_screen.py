@@ -14,18 +14,19 @@ import math
 import os
 import sys
 from datetime import datetime
+from typing import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from hall_controller.screens.model import ScreenModel
 
 BG, PANEL, FG, ACCENT, DIM, RED = "#0b1622", "#15263a", "#ffffff", "#ffcc00", "#9fb3c8", "#d32f2f"
 BANNER = {
-    "connecting": "正在连接叫号系统…   Connecting to the queue system…",
-    "no_broker": "与叫号系统失去连接，正在重新连接   Lost connection to the queue system, reconnecting",
-    "no_controller": "叫号服务器离线，显示内容可能不是最新   Queue controller offline, calls may be out of date",
+    "connecting": "正在连接叫号系统…　Connecting to the queue system…",
+    "no_broker": "网络中断，正在重新连接叫号系统　Network lost, reconnecting",
+    "no_controller": "与叫号服务器失去联系　Lost connection to the queue controller",
 }
 
 
@@ -83,9 +84,10 @@ class Marquee(QWidget):
 
 
 class CallingScreen(QWidget):
-    def __init__(self, model: ScreenModel, window: int | None = None) -> None:
+    def __init__(self, model: ScreenModel, window: int | None = None, *,
+                 now: Callable[[], datetime] = datetime.now) -> None:
         super().__init__()
-        self.model, self.window_no = model, window
+        self.model, self.window_no, self.now = model, window, now
         self.bridge = _Bridge(self)
         self.bridge.changed.connect(self.render)
         model.listeners.append(self.bridge.changed.emit)
@@ -104,6 +106,8 @@ class CallingScreen(QWidget):
         root.addLayout(top)
         self.banner = label(px=48, bold=True, bg=RED)
         self.banner.setMinimumHeight(90)
+        self.banner.setWordWrap(True)
+        self.banner.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # never widens the screen
         root.addWidget(self.banner)
         self.big = label(px=150 if window is None else 330, color=ACCENT, bold=True)
         self.big_en = label(px=52 if window is None else 64, color=FG)
@@ -131,7 +135,7 @@ class CallingScreen(QWidget):
     def _tick(self) -> None:
         b = self.model.board
         tz = datetime.fromisoformat(b.updated_at).tzinfo if b else None  # the hall's zone, not the host's
-        self.clock.setText(datetime.now(tz).strftime("%Y-%m-%d  %H:%M:%S"))
+        self.clock.setText(self.now().astimezone(tz).strftime("%Y-%m-%d  %H:%M:%S"))
         self._blink = not self._blink if self.model.flashing() else False
         hero_px = 150 if self.window_no is None else 330
         if self._blink:
@@ -197,7 +201,7 @@ class CallingScreen(QWidget):
         head = label("最近呼叫 Recent", 36, DIM)
         self.recent.addWidget(head)
         self.dynamic.append(head)
-        for c in b.recent[1:6]:
+        for c in b.recent[1:5]:
             row = label(f"{c.ticket}  →  {c.window} 号窗口", 52, FG, True)
             self.recent.addWidget(row)
             self.dynamic.append(row)
@@ -213,7 +217,7 @@ class CallingScreen(QWidget):
         lay = QVBoxLayout(card)
         lay.addWidget(label(f"{ws.window} 号窗口  Window {ws.window}", int(32 * scale), DIM))
         if call:
-            text, color = call.ticket, ACCENT
+            text, color = call.ticket, ACCENT if self.model.connected else DIM
         elif ws.state == "paused":
             text, color = "暂停 Paused", DIM
         else:
