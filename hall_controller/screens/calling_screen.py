@@ -175,6 +175,9 @@ class CallingScreen(QWidget):
         elif ws and ws.state == "paused":
             self.big.setText("暂停服务")
             self.big_en.setText(f"Paused　　{ws.reason or ''}")
+        elif ws and ws.state == "closed":
+            self.big.setText("窗口已关闭")
+            self.big_en.setText("This window is closed")
         else:
             self.big.setText("请稍候")
             self.big_en.setText("Please wait for your number")
@@ -218,8 +221,8 @@ class CallingScreen(QWidget):
         lay.addWidget(label(f"{ws.window} 号窗口  Window {ws.window}", int(32 * scale), DIM))
         if call:
             text, color = call.ticket, ACCENT if self.model.connected else DIM
-        elif ws.state == "paused":
-            text, color = "暂停 Paused", DIM
+        elif ws.state in ("paused", "closed"):
+            text, color = ("暂停 Paused" if ws.state == "paused" else "关闭 Closed"), DIM
         else:
             text, color = "—", DIM
         lay.addWidget(label(text, int((110 if call else 60) * scale), color, True))

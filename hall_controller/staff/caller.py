@@ -13,13 +13,12 @@ import json
 import os
 import sys
 
-from hall_controller.contract import WindowCommand
 from hall_controller.mqtt import Endpoint, MqttError
 from hall_controller.staff.client import CallerClient, CallerError, CallerModel
 
-ACTIONS = ["call_next", "recall", "start", "finish", "no_show", "transfer", "pause", "resume", "call", "cancel", "status"]
+ACTIONS = ["call_next", "recall", "start", "finish", "no_show", "transfer", "pause", "resume", "call", "cancel",
+           "open", "close", "status"]
 PAUSE_REASONS = ["午休 Lunch", "临时离开 Away", "业务咨询 Consulting", "系统故障 System fault", "培训会议 Meeting"]
-CAN_REQUEUE = "requeue" in WindowCommand.model_fields  # no-show with automatic re-queue (contract field)
 
 T = {  # key: (Chinese, English)
     "title": ("{w} 号窗口 呼叫器", "Window {w} caller"),
@@ -36,7 +35,8 @@ T = {  # key: (Chinese, English)
     "call_next": ("下一位", "Next"), "recall": ("重呼", "Recall"), "start": ("开始办理", "Start"),
     "finish": ("办结", "Finish"), "no_show": ("未到", "No-show"), "transfer": ("转移…", "Transfer…"),
     "pause": ("暂停", "Pause"), "resume": ("恢复服务", "Resume"), "call": ("呼叫此号", "Call this"),
-    "cancel": ("取消此号", "Cancel ticket"),
+    "cancel": ("取消此号", "Cancel ticket"), "open": ("签到开窗", "Open window"), "close": ("签退关窗", "Close window"),
+    "closed": ("窗口已关闭", "Window closed"),
     "requeue": ("未到后重新排队", "Re-queue a no-show"),
     "reason": ("暂停原因（可选择或输入）", "Pause reason (choose or type)"),
     "need_reason": ("请选择或输入暂停原因", "Choose or type a pause reason"),
@@ -132,7 +132,6 @@ def build_window(client: CallerClient, endpoint: Endpoint, hall_services: dict[s
             for i, action in enumerate(["call_next", "recall", "start", "finish", "no_show", "transfer"]):
                 self._button(action, grid, i // 2, i % 2)
             self.requeue = QCheckBox()
-            self.requeue.setVisible(CAN_REQUEUE)
             grid.addWidget(self.requeue, 3, 0)
             self.reason = QComboBox()
             self.reason.setEditable(True)
@@ -141,7 +140,9 @@ def build_window(client: CallerClient, endpoint: Endpoint, hall_services: dict[s
             grid.addWidget(self.reason_label, 4, 0, 1, 2)
             grid.addWidget(self.reason, 5, 0)
             self._button("pause", grid, 5, 1)
-            self._button("resume", grid, 6, 0, 1, 2)
+            self._button("resume", grid, 6, 0)
+            self._button("open", grid, 6, 1)
+            self._button("close", grid, 7, 0, 1, 2)
             lay.addLayout(grid)
             self.waiting_label = QLabel()
             lay.addWidget(self.waiting_label)
@@ -213,7 +214,7 @@ def build_window(client: CallerClient, endpoint: Endpoint, hall_services: dict[s
             elif action in ("call", "cancel"):
                 if self.run(action, ticket=self.selected_ticket()):
                     self.number.clear()
-            elif action == "no_show" and CAN_REQUEUE and self.requeue.isChecked():
+            elif action == "no_show" and self.requeue.isChecked():
                 self.run("no_show", requeue=True)
             else:
                 self.run(action)
@@ -275,6 +276,8 @@ def build_window(client: CallerClient, endpoint: Endpoint, hall_services: dict[s
                     lines.append(self.tr_("recalls", n=m.ticket["recalls"]))
             elif m.state == "paused":
                 lines.append(self.tr_("paused", r=m.window_state.get("reason") or ""))
+            elif m.state == "closed":
+                lines.append(self.tr_("closed"))
             self.detail.setText("　·　".join(lines))
 
         def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
@@ -300,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--to-service")
     ap.add_argument("--to-window", type=int)
     ap.add_argument("--front", action="store_true", help="transfer: to the front of the queue")
+    ap.add_argument("--requeue", action="store_true", help="no_show: put the ticket back in the queue")
     args = ap.parse_args(argv)
     host, port = args.broker.rsplit(":", 1)
     ep = Endpoint(args.id, host, int(port), username=args.id, password=os.environ.get("HALL_MQTT_PASSWORD"))
@@ -321,7 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         return 69
     try:
         kw = {k: v for k, v in dict(ticket=args.ticket, reason=args.reason, to_service=args.to_service,
-                                      to_window=args.to_window, front=args.front or None).items() if v is not None}
+                                      to_window=args.to_window, front=args.front or None,
+                                      requeue=args.requeue or None).items() if v is not None}
         try:
             print(json.dumps(client.command(args.action, **kw), ensure_ascii=False))
         except (CallerError, MqttError) as err:

@@ -187,6 +187,8 @@ class CallerModel(ControllerLink):
             "transfer": cur is not None,
             "pause": not paused and cur is None,
             "resume": paused,
+            "open": self.state == "closed",
+            "close": cur is None and self.state != "closed",
             "cancel": bool(ticket),
         }.get(action, True)
 

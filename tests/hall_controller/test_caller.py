@@ -98,7 +98,7 @@ def test_every_caller_button_sends_its_command(clocked_controller, device, broke
     try:
         assert wait_for(lambda: w.waiting.count() == 4, app=app)
         assert not any(w.buttons[a].isEnabled() for a in ("recall", "start", "finish", "no_show", "transfer",
-                                                           "resume", "call", "cancel"))
+                                                           "resume", "call", "cancel", "open"))
         click("call_next")
         assert q.ticket("A001").state == "called" and q.ticket("A001").window == 1
         click("recall")
@@ -114,8 +114,10 @@ def test_every_caller_button_sends_its_command(clocked_controller, device, broke
         assert w.number.text() == "A003"
         click("call")
         assert q.ticket("A003").state == "called"
-        click("no_show")
-        assert q.ticket("A003").state == "no_show"
+        w.requeue.setChecked(True)
+        click("no_show")  # with "re-queue": back in the queue (the hall's policy is "ask")
+        assert q.ticket("A003").state == "waiting" and w.model.ticket is None
+        w.requeue.setChecked(False)
 
         click("call_next")
         current = w.model.ticket["number"]
@@ -137,6 +139,16 @@ def test_every_caller_button_sends_its_command(clocked_controller, device, broke
         assert q.window_state(1)["state"] == "paused" and q.window_state(1)["reason"] == "外出取材料"
         assert not w.buttons["call_next"].isEnabled() and "暂停中：外出取材料" in w.detail.text()
         click("resume")
+        assert q.window_state(1)["state"] == "idle"
+
+        click("call_next")
+        current = w.model.ticket["number"]
+        click("no_show")  # without "re-queue": the ticket ends
+        assert q.ticket(current).state == "no_show"
+        assert not w.buttons["open"].isEnabled()
+        click("close")
+        assert q.window_state(1)["state"] == "closed" and "窗口已关闭" in w.detail.text()
+        click("open")
         assert q.window_state(1)["state"] == "idle"
 
         w.number.setText("A999")
