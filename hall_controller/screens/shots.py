@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -38,22 +37,12 @@ CALLS = [(1, "call_next", 120), (2, "call_next", 90), (3, "call_next", 60), (1, 
          (3, "recall", 30), (1, "recall", 20), (1, "start", 0)]
 
 
-def _pump(app, cond, timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        app.processEvents()
-        if cond():
-            return True
-        time.sleep(0.01)
-    return False
-
-
 def make(out: Path) -> list[Path]:
     from hall_controller.screens.calling_screen import CallingScreen
     from hall_controller.screens.model import ScreenModel
     from hall_controller.staff.caller import build_window
     from hall_controller.staff.client import CallerClient
-    from kiosk_app.qtcommon import application
+    from kiosk_app.qtcommon import application, process_until
 
     app = application()
     out.mkdir(parents=True, exist_ok=True)
@@ -93,15 +82,15 @@ def make(out: Path) -> list[Path]:
         main.resize(1920, 1080)
         window.resize(1920, 1080)
         caller_win.model.refresh()
-        _pump(app, lambda: model.connected and model.board is not None and model.board.seq > last)
-        _pump(app, lambda: False, 0.5)
+        process_until(app, lambda: model.connected and model.board is not None and model.board.seq > last, 15)
+        process_until(app, lambda: False, 0.5)
         caller_win.waiting.setCurrentRow(2)  # the clerk has picked a ticket to call out of turn
         shots = {"calling-screen.png": main, "window-screen.png": window, "window-caller.png": caller_win}
         for name, widget in shots.items():
             widget.grab().save(str(out / name))
         controller.stop()
-        _pump(app, lambda: model.status == "no_controller")
-        _pump(app, lambda: False, 0.5)
+        process_until(app, lambda: model.status == "no_controller", 15)
+        process_until(app, lambda: False, 0.5)
         main.grab().save(str(out / "calling-screen-offline.png"))
         caller_win.model.close()
         for ep in eps.values():

@@ -115,3 +115,26 @@ def test_the_qt_screen_shows_the_call_large_and_the_lost_connection():
     assert "与叫号服务器失去联系" in main.banner.text()  # the broker is back, the controller not (yet)
     for w in (main, window_screen, paused):
         w.close()
+
+
+def test_a_screen_left_running_keeps_python_alive():
+    """PySide6 6.12.0 under Python 3.11 released None once per void Qt call: a calling screen
+    (a clock tick, a marquee frame, a board) died after some hours with "deallocating None".
+    A day of a screen's work must leave None's reference count where it was."""
+    import sys
+
+    from hall_controller.screens.calling_screen import CallingScreen
+    from kiosk_app.qtcommon import application
+    app = application()
+    m = ScreenModel(HALL)
+    m.accept(_board(10, [("A004", 1, "t1")]))
+    screen = CallingScreen(m)
+    screen.show()
+    app.processEvents()
+    before = sys.getrefcount(None)
+    for _ in range(300):  # what the screen does every half second and every marquee frame
+        screen._tick()
+        screen.notice.step()
+        screen.notice.repaint()
+    assert sys.getrefcount(None) - before > -100  # 6.12.0: about -2000
+    screen.close()
