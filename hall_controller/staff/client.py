@@ -26,6 +26,7 @@ ERROR_WORDS = {
     "bad_request": ("请求有误", "Bad request"),
     "forbidden": ("无权操作此窗口", "Not allowed for this window"),
     "limit_reached": ("已达上限", "Limit reached"),
+    "unavailable": ("叫号服务器暂时不可用，请稍后重试", "The queue controller is unavailable, try again"),
     None: ("操作失败", "Failed"),
 }
 NO_ANSWER = ("叫号服务器没有应答", "The queue controller did not answer")
