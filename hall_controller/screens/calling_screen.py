@@ -26,7 +26,7 @@ BG, PANEL, FG, ACCENT, DIM, RED = "#0b1622", "#15263a", "#ffffff", "#ffcc00", "#
 BANNER = {
     "connecting": "正在连接叫号系统…　Connecting to the queue system…",
     "no_broker": "网络中断，正在重新连接叫号系统　Network lost, reconnecting",
-    "no_controller": "与叫号服务器失去联系　Lost connection to the queue controller",
+    "no_controller": "与叫号服务器失去连接　Lost connection to the queue controller",
 }
 
 

@@ -112,7 +112,7 @@ def test_the_qt_screen_shows_the_call_large_and_the_lost_connection():
     assert not main.banner.isHidden() and "网络中断" in main.banner.text()
     m.on_broker(True)
     app.processEvents()
-    assert "与叫号服务器失去联系" in main.banner.text()  # the broker is back, the controller not (yet)
+    assert "与叫号服务器失去连接" in main.banner.text()  # the broker is back, the controller not (yet)
     for w in (main, window_screen, paused):
         w.close()
 
