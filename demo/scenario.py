@@ -15,21 +15,12 @@ from hall_controller.staff.caller import build_window
 from hall_controller.staff.client import CallerClient
 from kiosk_app.app import Kiosk
 from kiosk_app.qtcommon import application
+from kiosk_app.qtcommon import process_until as _pump  # (app, cond, timeout)
 from kiosk_app.ui import KioskWindow
 
 CITIZENS = ["A", "B", "A", "C", "D", "A", "B"]
 CALLS = [(1, "call_next"), (2, "call_next"), (1, "recall"), (2, "call_next"), (1, "call_next"),
          (2, "call_next")]
-
-
-def _pump(app, cond, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        app.processEvents()
-        if cond():
-            return True
-        time.sleep(0.005)
-    return False
 
 
 def _control(port: int, line: str) -> None:
@@ -143,6 +134,7 @@ def play(suite: HallSuiteConfig, kiosk_cfg: KioskConfig, broker, out: Path, prin
     wavs = sorted(p.name for p in ann.glob("*.wav"))
 
     kiosk.stop()
+    caller_win.close()  # stops its refresh thread
     screen_ep.stop()
     for c in callers.values():
         c.endpoint.stop()

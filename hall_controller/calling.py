@@ -19,6 +19,7 @@ class Outcome:
     ticket: Ticket | None
     window_state: dict
     announce: str | None = None  # "call" or "recall"
+    waiting: list[Ticket] | None = None  # for status: the window's waiting tickets in calling order
 
     def to_data(self, q: HallQueue) -> dict:
         t = self.ticket
@@ -28,8 +29,11 @@ class Outcome:
         ws.pop("ticket_id", None)
         return {"ticket": None if t is None else {
             "number": t.number, "service": t.service, "state": t.state, "priority": t.priority,
-            "called_at": q.iso(t.called_at), "recalls": t.recalls, "issued_at": q.iso(t.issued_at)},
-            "window_state": ws}
+            "called_at": q.iso(t.called_at), "started_at": q.iso(t.started_at), "recalls": t.recalls,
+            "issued_at": q.iso(t.issued_at)},
+            "window_state": ws, **({} if self.waiting is None else {"waiting": [
+                {"number": w.number, "service": w.service, "priority": w.priority,
+                 "waited_min": round((q.now() - w.issued_at) / 60, 1)} for w in self.waiting]})}
 
 
 def apply(q: HallQueue, cmd: WindowCommand) -> Outcome:
@@ -228,7 +232,8 @@ def _cancel(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
 
 
 def _status(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
-    return Outcome(q._current(conn, cmd.window), q.window_state(cmd.window, conn))
+    return Outcome(q._current(conn, cmd.window), q.window_state(cmd.window, conn),
+                   waiting=q.ordered_for(cmd.window, conn))
 
 
 _HANDLERS = {

@@ -280,8 +280,9 @@ TICKET_REQUEST = Topic("{root}/{hall}/request/ticket/{client}", TicketRequest, 1
                        "controller", "Request a ticket; answered with Response(data=TicketInfo). `client` is the publisher's own id "
                        "(the broker lets a client publish only under its own id).")
 WINDOW_REQUEST = Topic("{root}/{hall}/request/window/{client}", WindowCommand, 1, False, "caller (its own window only)",
-                       "controller", "A window command; answered with Response(data={ticket, window_state}). A caller may only "
-                       "command the window it is provisioned for.")
+                       "controller", "A window command; answered with Response(data={ticket, window_state}); `status` also answers "
+                       "`waiting`: the window's waiting tickets in the order it would call them ({number, service, "
+                       "priority, waited_min}). A caller may only command the window it is provisioned for.")
 BOARD = Topic("{root}/{hall}/state/board", Board, 1, True, "controller", "screens, callers, kiosks",
               "The hall's calling board, retained.")
 CALL_EVENT = Topic("{root}/{hall}/event/call", CallEvent, 1, False, "controller", "announcers, displays",

@@ -24,3 +24,15 @@ def application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or [])
     app.setFont(QFont(cjk_family(), 14))
     return app
+
+
+def process_until(app: QApplication, cond, timeout: float) -> bool:
+    """Run Qt's events until `cond()` holds or `timeout` seconds pass (for headless runs and tests)."""
+    import time
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if cond():
+            return True
+        time.sleep(0.01)
+    return False
