@@ -1,0 +1,297 @@
+"""Hall statistics from the event log: waiting and serving times, no-shows, transfers,
+recalls, pauses, idle time and ratings, per service, window, clerk, hour of day or day.
+
+Everything is computed from the appended rows of the `events` table (hall_controller/db.py),
+never from the current state of `tickets`, so a report for any past day is the same
+whenever it is made. The pure part (`facts`, `window_intervals`, `aggregate`) takes plain
+event dicts; `load_events` / `load_ratings` read them from SQLite or PostgreSQL.
+
+Definitions (also in the README):
+- waiting time: from the issue (or the last re-queue by a transfer) to the call, per call;
+- serving time: from "start" (or the call, when the clerk never pressed start) to "finish";
+- a window's day runs from its first to its last event of the service day (its opening
+  hours as the hall lived them). Inside it, the window is *busy* from a call until the
+  ticket is finished, marked no-show or transferred; *paused* from a pause until the
+  resume (a pause never resumed ends at the window's last event); *idle* the rest.
+  Time is split at the hour boundaries for the per-hour figures;
+- a fact is counted in the hour (local time of the hall) when it happened: issued at the
+  issue, waiting at the call, served at the finish, a pause at its start;
+- ratings come from a `ratings` table when one exists (scores 1..5); without it the
+  rating columns stay empty.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, inspect, select
+from sqlalchemy.engine import Engine
+
+from hall_controller import db
+
+log = logging.getLogger(__name__)
+
+DIMENSIONS = ("service", "window", "clerk", "hour", "day")
+BUSY_START = {"called"}
+BUSY_END = {"finished", "no_show", "transferred"}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One thing that happened, with the value it adds (1 for counts, seconds for times)."""
+
+    kind: str  # issued waited served no_show cancelled transferred recall pause busy paused idle rating
+    value: float
+    day: str
+    at: float
+    service: str | None = None
+    window: int | None = None
+    clerk: str | None = None
+    reason: str | None = None
+
+
+def _data(e: dict) -> dict:
+    raw = e.get("data")
+    if not raw:
+        return {}
+    try:
+        out = json.loads(raw) if isinstance(raw, str) else dict(raw)
+    except ValueError:
+        return {}
+    return out if isinstance(out, dict) else {}
+
+
+def _ordered(events: list[dict]) -> list[dict]:
+    return sorted(events, key=lambda e: (e["at"], e.get("id") or 0))
+
+
+def ticket_facts(events: list[dict]) -> list[Fact]:
+    """Per-ticket facts: issued, waited, served, no-shows, cancellations, transfers, recalls."""
+    out: list[Fact] = []
+    queued: dict[int, float] = {}  # ticket -> when it (re)joined the queue
+    started: dict[int, float] = {}  # ticket -> start of service (call, or an explicit start)
+    for e in _ordered(events):
+        kind, tid = e["kind"], e.get("ticket_id")
+        if tid is None:
+            continue
+        base = dict(day=e["day"], at=e["at"], service=e.get("service"), window=e.get("window"), clerk=e.get("clerk"))
+        if kind == "issued":
+            queued[tid] = e["at"]
+            out.append(Fact("issued", 1, **{**base, "window": None, "clerk": None}))
+        elif kind == "called":
+            if tid in queued:
+                out.append(Fact("waited", e["at"] - queued.pop(tid), **base))
+            started[tid] = e["at"]
+        elif kind == "started":
+            started[tid] = e["at"]
+        elif kind == "recalled":
+            out.append(Fact("recall", 1, **base))
+        elif kind == "finished":
+            if tid in started:
+                out.append(Fact("served", e["at"] - started.pop(tid), **base))
+        elif kind in ("no_show", "cancelled"):
+            started.pop(tid, None)
+            queued.pop(tid, None)
+            out.append(Fact(kind, 1, **base))
+        elif kind == "transferred":
+            started.pop(tid, None)
+            queued[tid] = e["at"]
+            out.append(Fact("transferred", 1, **base))
+    return out
+
+
+def window_intervals(events: list[dict]) -> list[Fact]:
+    """Busy, paused and idle time of each window per day, plus one `pause` fact per pause."""
+    per_window: dict[tuple[str, int], list[dict]] = defaultdict(list)
+    for e in events:
+        if e.get("window") is not None:
+            per_window[(e["day"], e["window"])].append(e)
+    out: list[Fact] = []
+    for (day, window), evs in per_window.items():
+        evs = _ordered(evs)
+        state, since, clerk, reason = "idle", evs[0]["at"], evs[0].get("clerk"), None
+        for e in evs:
+            kind, at = e["kind"], e["at"]
+            new = state
+            if kind == "paused":
+                new = "paused"
+                out.append(Fact("pause", 1, day, at, window=window, clerk=e.get("clerk"), reason=_data(e).get("reason")))
+            elif kind == "resumed":
+                new = "idle"
+            elif kind in BUSY_START:
+                new = "busy"
+            elif kind in BUSY_END and state == "busy":
+                new = "idle"
+            if new != state or kind == "paused":
+                if at > since:
+                    out.append(Fact(state, at - since, day, since, window=window, clerk=clerk, reason=reason))
+                state, since = new, at
+                reason = _data(e).get("reason") if new == "paused" else None
+            if e.get("clerk"):
+                clerk = e.get("clerk")
+        # The window's day ends at its last event: whatever state is open ends there too.
+    return out
+
+
+def facts(events: list[dict], ratings: list[dict] | None = None) -> list[Fact]:
+    out = ticket_facts(events) + window_intervals(events)
+    for r in ratings or []:
+        out.append(Fact("rating", float(r["score"]), r["day"], r["at"], service=r.get("service"),
+                        window=r.get("window"), clerk=r.get("clerk")))
+    return out
+
+
+# ---- aggregation -----------------------------------------------------------------------------
+def _split_by_hour(f: Fact, tz: ZoneInfo) -> list[tuple[int, float]]:
+    """(local hour, seconds) pieces of a time interval fact."""
+    pieces, start, end = [], f.at, f.at + f.value
+    while start < end:
+        local = datetime.fromtimestamp(start, tz)
+        next_hour = (local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)).timestamp()
+        stop = min(end, next_hour)
+        pieces.append((local.hour, stop - start))
+        start = stop
+    return pieces
+
+
+def _quantile(values: list[float], q: float) -> float | None:
+    """Linear interpolation between closest ranks (numpy's default)."""
+    if not values:
+        return None
+    s = sorted(values)
+    pos = (len(s) - 1) * q
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return s[lo] + (s[hi] - s[lo]) * (pos - lo)
+
+
+@dataclass
+class Group:
+    key: object
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    times: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    waits: list[float] = field(default_factory=list)
+    serves: list[float] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)
+    pause_reasons: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, f: Fact, seconds: float | None = None) -> None:
+        value = f.value if seconds is None else seconds
+        if f.kind == "waited":
+            self.waits.append(f.value)
+        elif f.kind == "served":
+            self.serves.append(f.value)
+        elif f.kind == "rating":
+            self.scores.append(f.value)
+        elif f.kind in ("busy", "paused", "idle"):
+            self.times[f.kind] += value
+            if f.kind == "paused" and seconds is None:
+                self.pause_reasons.setdefault(f.reason or "", [0, 0.0])[1] += value
+            return
+        elif f.kind == "pause":
+            self.pause_reasons.setdefault(f.reason or "", [0, 0.0])[0] += 1
+        self.counts[f.kind] += 1
+
+    def row(self) -> dict:
+        mean = lambda v: sum(v) / len(v) if v else None  # noqa: E731
+        return {
+            "issued": self.counts["issued"], "called": len(self.waits), "served": len(self.serves),
+            "no_show": self.counts["no_show"], "cancelled": self.counts["cancelled"],
+            "transferred": self.counts["transferred"], "recalls": self.counts["recall"],
+            "wait_mean_s": mean(self.waits), "wait_median_s": _quantile(self.waits, 0.5),
+            "wait_p90_s": _quantile(self.waits, 0.9), "wait_max_s": max(self.waits) if self.waits else None,
+            "serve_mean_s": mean(self.serves), "serve_median_s": _quantile(self.serves, 0.5),
+            "serve_p90_s": _quantile(self.serves, 0.9),
+            "pauses": self.counts["pause"], "paused_s": self.times["paused"], "busy_s": self.times["busy"],
+            "idle_s": self.times["idle"], "ratings": len(self.scores), "rating_mean": mean(self.scores),
+        }
+
+
+COLUMNS = ["issued", "called", "served", "no_show", "cancelled", "transferred", "recalls",
+           "wait_mean_s", "wait_median_s", "wait_p90_s", "wait_max_s", "serve_mean_s", "serve_median_s",
+           "serve_p90_s", "pauses", "paused_s", "busy_s", "idle_s", "ratings", "rating_mean"]
+
+
+def _key(f: Fact, by: str, tz: ZoneInfo):
+    if by == "hour":
+        return datetime.fromtimestamp(f.at, tz).hour
+    return getattr(f, by)
+
+
+def aggregate(all_facts: list[Fact], by: str, tz: str = "Asia/Shanghai") -> tuple[list[Group], Group]:
+    """Groups by one dimension (sorted by key) and the total over every fact."""
+    if by not in DIMENSIONS:
+        raise ValueError(f"cannot group by {by!r}; choose one of {', '.join(DIMENSIONS)}")
+    zone = ZoneInfo(tz)
+    groups: dict[object, Group] = {}
+    total = Group("total")
+    for f in all_facts:
+        total.add(f)
+        if by == "hour" and f.kind in ("busy", "paused", "idle"):
+            for hour, seconds in _split_by_hour(f, zone):
+                groups.setdefault(hour, Group(hour)).add(f, seconds)
+            continue
+        key = _key(f, by, zone)
+        if key is None:
+            continue  # e.g. a ticket's issue has no window or clerk
+        groups.setdefault(key, Group(key)).add(f)
+    return sorted(groups.values(), key=lambda g: (str(type(g.key)), g.key)), total
+
+
+def pause_reasons(group: Group) -> list[tuple[str, int, float]]:
+    """(reason, count, seconds), longest first."""
+    return sorted(((r or "—", int(c), s) for r, (c, s) in group.pause_reasons.items()), key=lambda x: -x[2])
+
+
+# ---- reading the database ------------------------------------------------------------------
+class ReportError(Exception):
+    """A report that cannot be made: unknown hall, unreachable database, bad range."""
+
+
+def load_events(engine: Engine, hall: str, day_from: str, day_to: str) -> list[dict]:
+    q = select(db.events).where(and_(db.events.c.hall == hall, db.events.c.day >= day_from,
+                                     db.events.c.day <= day_to)).order_by(db.events.c.at, db.events.c.id)
+    with engine.connect() as c:
+        return [dict(r._mapping) for r in c.execute(q)]
+
+
+def known_halls(engine: Engine) -> list[str]:
+    with engine.connect() as c:
+        return sorted(r[0] for r in c.execute(select(db.events.c.hall).distinct()))
+
+
+# A ratings table written by another part of the controller: these column names are accepted.
+_RATING_COLUMNS = {"hall": ("hall", "hall_id"), "day": ("day",), "score": ("score", "rating"),
+                   "at": ("rated_at", "at", "created_at"), "window": ("window", "window_id"),
+                   "clerk": ("clerk", "clerk_id"), "service": ("service",)}
+
+
+def load_ratings(engine: Engine, hall: str, day_from: str, day_to: str) -> list[dict]:
+    """Ratings of the hall in the range, or [] when the controller has no ratings table yet."""
+    from sqlalchemy import MetaData, Table
+    if not inspect(engine).has_table("ratings"):
+        return []
+    table = Table("ratings", MetaData(), autoload_with=engine)
+    cols = {name: next((table.c[c] for c in options if c in table.c), None) for name, options in _RATING_COLUMNS.items()}
+    if cols["hall"] is None or cols["score"] is None or cols["day"] is None:
+        log.warning("ratings table lacks hall, day or score columns; ratings left out of the report")
+        return []
+    q = select(*[c.label(n) for n, c in cols.items() if c is not None]).where(and_(
+        cols["hall"] == hall, cols["day"] >= day_from, cols["day"] <= day_to))
+    out = []
+    with engine.connect() as c:
+        for r in c.execute(q):
+            m = dict(r._mapping)
+            at = m.get("at")
+            m["at"] = at.timestamp() if isinstance(at, datetime) else float(at or 0)
+            if m.get("window") is not None:
+                try:
+                    m["window"] = int(m["window"])
+                except (TypeError, ValueError):
+                    pass
+            out.append(m)
+    return out
