@@ -4,7 +4,7 @@
     hall-report --database sqlite:///hall-state/hall.db --hall demo-hall --from 2026-03-01 --to 2026-03-07 --by window
     hall-report --config hall.toml --by hour --csv report.csv           # or --csv - for stdout
 
-The tabulation (`Table`, `open_engine`, `make_table`) is shared with the supervisor view.
+The tabulation (`Table`, `open_engine`, `load_facts`, `tabulate`) is shared with the supervisor view.
 """
 from __future__ import annotations
 
@@ -29,13 +29,16 @@ from hall_controller.report import COLUMNS, DIMENSIONS, ReportError
 
 HEADERS = {"service": "业务 Service", "window": "窗口 Window", "clerk": "人员 Clerk", "hour": "时段 Hour",
            "day": "日期 Day"}
-# The readable table: (column, header, kind) where kind says how a value is shown.
-TEXT_COLUMNS = [("issued", "取号", "n"), ("served", "办结", "n"), ("no_show", "过号", "n"),
-                ("cancelled", "取消", "n"), ("transferred", "转移", "n"), ("recalls", "重呼", "n"),
-                ("wait_mean_s", "等候均", "m"), ("wait_median_s", "等候中", "m"), ("wait_p90_s", "等候P90", "m"),
-                ("wait_max_s", "等候最长", "m"), ("serve_mean_s", "办理均", "m"), ("serve_median_s", "办理中", "m"),
-                ("serve_p90_s", "办理P90", "m"), ("pauses", "暂停", "n"), ("paused_s", "暂停时长", "h"),
-                ("idle_s", "空闲时长", "h"), ("rating_mean", "评分", "r")]
+# The readable table: (column, header, kind, English header); kind says how a value is shown.
+TEXT_COLUMNS = [("issued", "取号", "n", "Issued"), ("served", "办结", "n", "Served"),
+                ("no_show", "过号", "n", "No-show"), ("cancelled", "取消", "n", "Cancelled"),
+                ("transferred", "转移", "n", "Transferred"), ("recalls", "重呼", "n", "Recalls"),
+                ("wait_mean_s", "等候均", "m", "Wait mean"), ("wait_median_s", "等候中", "m", "Wait median"),
+                ("wait_p90_s", "等候P90", "m", "Wait P90"), ("wait_max_s", "等候最长", "m", "Wait max"),
+                ("serve_mean_s", "办理均", "m", "Serve mean"), ("serve_median_s", "办理中", "m", "Serve median"),
+                ("serve_p90_s", "办理P90", "m", "Serve P90"), ("pauses", "暂停", "n", "Pauses"),
+                ("paused_s", "暂停时长", "h", "Paused"), ("idle_s", "空闲时长", "h", "Idle"),
+                ("rating_mean", "评分", "r", "Rating")]
 
 
 # Figures that do not belong to a dimension: a ticket is issued before it has a window,
@@ -92,26 +95,37 @@ def label(key, by: str, names: dict[str, str]) -> str:
     return str(key)
 
 
-def make_table(engine: Engine, hall: str, day_from: str, day_to: str, by: str, tz: str,
-               names: dict[str, str] | None = None, known: list[str] | None = None) -> Table:
-    """Load the range and tabulate it; `known` halls (from a config) are valid even without events."""
+def load_facts(engine: Engine, hall: str, day_from: str, day_to: str,
+               known: list[str] | None = None) -> list[report.Fact]:
+    """The facts of a day range; `known` halls (from a config) are valid even without events."""
     if day_from > day_to:
         raise ReportError(f"--from {day_from} is after --to {day_to}")
     try:
-        if hall not in (known or []) and hall not in report.known_halls(engine):
-            halls = sorted(set(known or []) | set(report.known_halls(engine)))
+        in_db = report.known_halls(engine)
+        if hall not in (known or []) and hall not in in_db:
+            halls = sorted(set(known or []) | set(in_db))
             raise ReportError(f"unknown hall {hall!r}; the database knows {', '.join(halls) or 'no hall yet'}")
         events = report.load_events(engine, hall, day_from, day_to)
         ratings = report.load_ratings(engine, hall, day_from, day_to)
     except SQLAlchemyError as err:
         raise ReportError(f"cannot read the database: {str(err).splitlines()[0]}") from err
-    groups, total = report.aggregate(report.facts(events, ratings), by, tz)
+    return report.facts(events, ratings)
+
+
+def tabulate(facts: list[report.Fact], by: str, tz: str, day_from: str, day_to: str,
+             names: dict[str, str] | None = None) -> Table:
+    groups, total = report.aggregate(facts, by, tz)
     rows = []
     for g in groups:
         values = g.row()
         values.update(dict.fromkeys(NOT_APPLICABLE.get(by, ()), None))
         rows.append((label(g.key, by, names or {}), values))
     return Table(by, day_from, day_to, rows, total.row(), report.pause_reasons(total))
+
+
+def make_table(engine: Engine, hall: str, day_from: str, day_to: str, by: str, tz: str,
+               names: dict[str, str] | None = None, known: list[str] | None = None) -> Table:
+    return tabulate(load_facts(engine, hall, day_from, day_to, known), by, tz, day_from, day_to, names)
 
 
 # ---- output ------------------------------------------------------------------------------
@@ -139,9 +153,9 @@ def fmt(value, kind: str) -> str:
 
 
 def render_text(t: Table, hall_name: str = "") -> str:
-    head = [HEADERS[t.by]] + [h for _, h, _ in TEXT_COLUMNS]
-    body = [[lab] + [fmt(v[c], k) for c, _, k in TEXT_COLUMNS] for lab, v in t.rows]
-    body.append(["合计 Total"] + [fmt(t.total[c], k) for c, _, k in TEXT_COLUMNS])
+    head = [HEADERS[t.by]] + [h for _, h, _, _ in TEXT_COLUMNS]
+    body = [[lab] + [fmt(v[c], k) for c, _, k, _ in TEXT_COLUMNS] for lab, v in t.rows]
+    body.append(["合计 Total"] + [fmt(t.total[c], k) for c, _, k, _ in TEXT_COLUMNS])
     widths = [max(_width(r[i]) for r in [head] + body) for i in range(len(head))]
     line = lambda r: "  ".join(_pad(x, widths[i], i > 0) for i, x in enumerate(r)).rstrip()  # noqa: E731
     span = t.day_from if t.day_from == t.day_to else f"{t.day_from} .. {t.day_to}"

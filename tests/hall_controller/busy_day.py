@@ -39,8 +39,10 @@ class WindowSim:
     service: str = ""
 
 
-def play(q: HallQueue, clock: FakeClock, day: datetime, seed: int = 7, *, until_hour: float = 17.0) -> dict:
-    """Play the day from 8:30 local time; returns counts of what was done."""
+def play(q: HallQueue, clock: FakeClock, day: datetime, seed: int = 7, *, until_hour: float = 17.0,
+         finish: bool = True) -> dict:
+    """Play the day from 8:30 local time until `until_hour`; returns counts of what was done.
+    With `finish` the windows close what is open at the end, else the hall stays mid-day."""
     rng = random.Random(seed)
     clock.set(day.replace(hour=8, minute=30, second=0, microsecond=0))
     start = clock.now()
@@ -131,7 +133,7 @@ def play(q: HallQueue, clock: FakeClock, day: datetime, seed: int = 7, *, until_
                 w.state = "serving"
                 w.busy_until = t + 30 + rng.expovariate(1 / (0.7 * avg[out.ticket.service]))
         clock.advance(TICK)
-    for w in wins:  # the end of the day: finish what is open
+    for w in wins if finish else []:  # the end of the day: finish what is open
         try:
             act(w, "finish" if w.state == "serving" else ("no_show" if w.state in ("called", "recalled") else "status"))
         except HallError:
