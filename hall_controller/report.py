@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, inspect, select
+from sqlalchemy import MetaData, Table, and_, inspect, select
 from sqlalchemy.engine import Engine
 
 from hall_controller import db
@@ -272,7 +272,6 @@ _RATING_COLUMNS = {"hall": ("hall", "hall_id"), "day": ("day",), "score": ("scor
 
 def load_ratings(engine: Engine, hall: str, day_from: str, day_to: str) -> list[dict]:
     """Ratings of the hall in the range, or [] when the controller has no ratings table yet."""
-    from sqlalchemy import MetaData, Table
     if not inspect(engine).has_table("ratings"):
         return []
     table = Table("ratings", MetaData(), autoload_with=engine)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from hall_controller.report_cli import HEADERS, TEXT_COLUMNS, fmt
-from hall_controller.staff.supervisor_model import TABS, SupervisorModel
+from hall_controller.staff.supervisor_model import TABS, SupervisorModel, supervisor_endpoint
 
 TAB_NAMES = {"service": "业务 Services", "window": "窗口 Windows", "clerk": "人员 Staff", "hour": "时段 Hours"}
 STATE_COLOURS = {"online": "#2e7d32", "offline": "#c62828", "unknown": "#9e9e9e"}
@@ -224,7 +224,7 @@ class SupervisorWindow(QMainWindow):
 def main(argv: list[str] | None = None) -> int:
     from config import ConfigError, HallSuiteConfig, load_config
     from drivers.core.clock import SystemClock
-    from hall_controller.mqtt import Endpoint, MqttError
+    from hall_controller.mqtt import MqttError
     from hall_controller.report import ReportError
     from hall_controller.report_cli import open_engine
     from kiosk_app.qtcommon import application
@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         window.grab().save(args.screenshot)
         return 0
     host, port = (args.broker.rsplit(":", 1) if args.broker else (config.broker.host, config.broker.port))
-    ep = Endpoint(args.id, host, int(port), username=args.id, password=os.environ.get("HALL_MQTT_PASSWORD"))
+    ep = supervisor_endpoint(args.id, hall.id, host, int(port), os.environ.get("HALL_MQTT_PASSWORD"))
     model.attach(ep)
     try:
         ep.start(timeout=0)  # keep retrying in the background; the link label says so

@@ -35,6 +35,18 @@ class DeviceRow:
     heard: str | None  # when the last presence message arrived
 
 
+def supervisor_endpoint(cid: str, hall: str, host: str, port: int, password: str | None) -> Endpoint:
+    """The desk's MQTT identity: its own retained presence with a last will, like every device."""
+    topic = contract.PRESENCE.format(client=cid)
+
+    def state(s: str) -> bytes:
+        return contract.encode(Presence(state=s, role="supervisor", halls=[hall]))
+
+    ep = Endpoint(cid, host, port, username=cid, password=password, will=(topic, state("offline")))
+    ep.on_connection_change = lambda up: up and ep.publish(topic, state("online"), retain=True)
+    return ep
+
+
 class SupervisorModel:
     def __init__(self, hall: HallConfig, engine, clock: Clock, controller_id: str = "hall-controller") -> None:
         self.hall, self.engine, self.clock, self.controller_id = hall, engine, clock, controller_id

@@ -15,7 +15,7 @@ from hall_controller.db import make_engine
 from hall_controller.mqtt import Endpoint
 from hall_controller.queue import HallQueue
 from hall_controller.service import HallController
-from hall_controller.staff.supervisor_model import TABS, SupervisorModel
+from hall_controller.staff.supervisor_model import TABS, SupervisorModel, supervisor_endpoint
 from kiosk_app.qtcommon import application
 from tests.hall_controller.busy_day import play
 from tests.hall_controller.test_report import CST, DAY, busy_db  # noqa: F401  (fixture)
@@ -60,8 +60,8 @@ def test_live_hall_and_presence_through_the_broker(controller, device, broker):
     caller.request(contract.WINDOW_REQUEST.format(hall="demo-hall", client="caller-w1"),
                    {"window": 1, "action": "call_next"})
     model = SupervisorModel(controller.config.hall("demo-hall"), controller.queues["demo-hall"].engine, FakeClock())
-    desk = Endpoint("supervisor-desk", "127.0.0.1", broker.port, username="supervisor-desk",
-                    password=broker.passwords["supervisor-desk"])
+    desk = supervisor_endpoint("supervisor-desk", "demo-hall", "127.0.0.1", broker.port,
+                               broker.passwords["supervisor-desk"])
     model.attach(desk)
     desk.start()
     try:
@@ -70,6 +70,7 @@ def test_live_hall_and_presence_through_the_broker(controller, device, broker):
         assert model.windows()[0][:3] == ("1 号", "呼叫中 Calling", "A001")
         states = lambda: {d.id: d.state for d in model.devices()}  # noqa: E731
         assert wait_until(app, lambda: states()["kiosk-01"] == "online")
+        assert wait_until(app, lambda: states()["supervisor-desk"] == "online")  # its own presence
         assert states()["hall-controller"] == "online" and states()["screen-main"] == "unknown"
         _cut(kiosk)  # the broker publishes the kiosk's last will
         assert wait_until(app, lambda: states()["kiosk-01"] == "offline")
@@ -106,8 +107,8 @@ def test_window_renders_a_busy_afternoon(keep, suite_config, broker, tmp_path): 
             retain=True).wait_for_publish(5)
         online.append(ep)
     model = SupervisorModel(hall, engine, clock)
-    desk = Endpoint("supervisor-desk", "127.0.0.1", broker.port, username="supervisor-desk",
-                    password=broker.passwords["supervisor-desk"])
+    desk = supervisor_endpoint("supervisor-desk", "demo-hall", "127.0.0.1", broker.port,
+                               broker.passwords["supervisor-desk"])
     model.attach(desk)
     window = SupervisorWindow(model)
     keep(window)
@@ -117,7 +118,8 @@ def test_window_renders_a_busy_afternoon(keep, suite_config, broker, tmp_path): 
         window.show()
         assert wait_until(app, lambda: model.controller_up and model.board is not None
                           and window.devices.rowCount() == 8 and window.devices.item(4, 2).text() == "online"
-                          and window.devices.item(5, 2).text() == "offline")
+                          and window.devices.item(5, 2).text() == "offline"
+                          and window.devices.item(7, 2).text() == "online")
         assert window.windows.rowCount() == 4 and window.chart_grid.count() == 4
         assert window.tables["window"].rowCount() == 5  # four windows and the total
         assert window.tables["service"].item(0, 0).text() == "A 综合受理"
@@ -135,3 +137,20 @@ def test_window_renders_a_busy_afternoon(keep, suite_config, broker, tmp_path): 
             ep.stop()
         controller.stop()
         engine.dispose()
+
+
+def test_command_renders_a_screenshot_from_a_config(busy_db, tmp_path):  # noqa: F811
+    import subprocess
+    import sys
+
+    from tests.support.fixtures import EXAMPLE_HALL, ROOT
+    engine, _, _ = busy_db
+    text = EXAMPLE_HALL.read_text(encoding="utf-8").replace("sqlite:///hall-state/hall.db", str(engine.url))
+    (tmp_path / "hall.toml").write_text(text, encoding="utf-8")
+    base = [sys.executable, "-m", "hall_controller.staff.supervisor", "--config", str(tmp_path / "hall.toml")]
+    p = subprocess.run(base + ["--from", DAY, "--screenshot", str(tmp_path / "s.png")], capture_output=True,
+                       text=True, cwd=ROOT, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "s.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    p = subprocess.run(base + ["--hall", "nope"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert p.returncode == 78 and "has no hall 'nope'" in p.stderr
