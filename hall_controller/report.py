@@ -9,10 +9,13 @@ event dicts; `load_events` / `load_ratings` read them from SQLite or PostgreSQL.
 Definitions (also in the README):
 - waiting time: from the issue (or the last re-queue by a transfer) to the call, per call;
 - serving time: from "start" (or the call, when the clerk never pressed start) to "finish";
+- a no-show is counted each time a clerk marks one; when the hall re-queues it (`requeued`)
+  the ticket waits again from that moment;
 - a window's day runs from its first to its last event of the service day (its opening
   hours as the hall lived them). Inside it, the window is *busy* from a call until the
   ticket is finished, marked no-show or transferred; *paused* from a pause until the
-  resume (a pause never resumed ends at the window's last event); *idle* the rest.
+  resume (a pause never resumed ends at the window's last event); *closed* from a close
+  until it opens again (not counted); *idle* the rest.
   Time is split at the hour boundaries for the per-hour figures;
 - a fact is counted in the hour (local time of the hall) when it happened: issued at the
   issue, waiting at the call, served at the finish, a pause at its start;
@@ -39,13 +42,14 @@ log = logging.getLogger(__name__)
 DIMENSIONS = ("service", "window", "clerk", "hour", "day")
 BUSY_START = {"called"}
 BUSY_END = {"finished", "no_show", "transferred"}
+NOT_AT_WINDOW = {"expired"}  # written at the next day's rollover, not by the window's clerk
 
 
 @dataclass(frozen=True)
 class Fact:
     """One thing that happened, with the value it adds (1 for counts, seconds for times)."""
 
-    kind: str  # issued waited served no_show cancelled transferred recall pause busy paused idle rating
+    kind: str  # issued waited served no_show requeued cancelled expired transferred recall pause busy paused idle rating
     value: float
     day: str
     at: float
@@ -94,14 +98,14 @@ def ticket_facts(events: list[dict]) -> list[Fact]:
         elif kind == "finished":
             if tid in started:
                 out.append(Fact("served", e["at"] - started.pop(tid), **base))
-        elif kind in ("no_show", "cancelled"):
+        elif kind in ("no_show", "cancelled", "expired"):
             started.pop(tid, None)
             queued.pop(tid, None)
             out.append(Fact(kind, 1, **base))
-        elif kind == "transferred":
+        elif kind in ("transferred", "requeued"):  # back in the queue: the next wait starts here
             started.pop(tid, None)
             queued[tid] = e["at"]
-            out.append(Fact("transferred", 1, **base))
+            out.append(Fact(kind, 1, **base))
     return out
 
 
@@ -109,7 +113,7 @@ def window_intervals(events: list[dict]) -> list[Fact]:
     """Busy, paused and idle time of each window per day, plus one `pause` fact per pause."""
     per_window: dict[tuple[str, int], list[dict]] = defaultdict(list)
     for e in events:
-        if e.get("window") is not None:
+        if e.get("window") is not None and e["kind"] not in NOT_AT_WINDOW:
             per_window[(e["day"], e["window"])].append(e)
     out: list[Fact] = []
     for (day, window), evs in per_window.items():
@@ -121,14 +125,16 @@ def window_intervals(events: list[dict]) -> list[Fact]:
             if kind == "paused":
                 new = "paused"
                 out.append(Fact("pause", 1, day, at, window=window, clerk=e.get("clerk"), reason=_data(e).get("reason")))
-            elif kind == "resumed":
+            elif kind in ("resumed", "opened"):
                 new = "idle"
+            elif kind == "closed":
+                new = "closed"
             elif kind in BUSY_START:
                 new = "busy"
             elif kind in BUSY_END and state == "busy":
                 new = "idle"
             if new != state or kind == "paused":
-                if at > since:
+                if at > since and state != "closed":
                     out.append(Fact(state, at - since, day, since, window=window, clerk=clerk, reason=reason))
                 state, since = new, at
                 reason = _data(e).get("reason") if new == "paused" else None
@@ -200,7 +206,8 @@ class Group:
         mean = lambda v: sum(v) / len(v) if v else None  # noqa: E731
         return {
             "issued": self.counts["issued"], "called": len(self.waits), "served": len(self.serves),
-            "no_show": self.counts["no_show"], "cancelled": self.counts["cancelled"],
+            "no_show": self.counts["no_show"], "requeued": self.counts["requeued"],
+            "cancelled": self.counts["cancelled"], "expired": self.counts["expired"],
             "transferred": self.counts["transferred"], "recalls": self.counts["recall"],
             "wait_mean_s": mean(self.waits), "wait_median_s": _quantile(self.waits, 0.5),
             "wait_p90_s": _quantile(self.waits, 0.9), "wait_max_s": max(self.waits) if self.waits else None,
@@ -211,7 +218,7 @@ class Group:
         }
 
 
-COLUMNS = ["issued", "called", "served", "no_show", "cancelled", "transferred", "recalls",
+COLUMNS = ["issued", "called", "served", "no_show", "requeued", "cancelled", "expired", "transferred", "recalls",
            "wait_mean_s", "wait_median_s", "wait_p90_s", "wait_max_s", "serve_mean_s", "serve_median_s",
            "serve_p90_s", "pauses", "paused_s", "busy_s", "idle_s", "ratings", "rating_mean"]
 

@@ -31,7 +31,8 @@ HEADERS = {"service": "业务 Service", "window": "窗口 Window", "clerk": "人
            "day": "日期 Day"}
 # The readable table: (column, header, kind, English header); kind says how a value is shown.
 TEXT_COLUMNS = [("issued", "取号", "n", "Issued"), ("served", "办结", "n", "Served"),
-                ("no_show", "过号", "n", "No-show"), ("cancelled", "取消", "n", "Cancelled"),
+                ("no_show", "过号", "n", "No-show"), ("requeued", "过号重排", "n", "Re-queued"),
+                ("cancelled", "取消", "n", "Cancelled"),
                 ("transferred", "转移", "n", "Transferred"), ("recalls", "重呼", "n", "Recalls"),
                 ("wait_mean_s", "等候均", "m", "Wait mean"), ("wait_median_s", "等候中", "m", "Wait median"),
                 ("wait_p90_s", "等候P90", "m", "Wait P90"), ("wait_max_s", "等候最长", "m", "Wait max"),

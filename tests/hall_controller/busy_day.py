@@ -11,7 +11,6 @@ from datetime import datetime
 from drivers.core.clock import FakeClock
 from hall_controller import calling
 from hall_controller.contract import WindowCommand
-from hall_controller.errors import HallError
 from hall_controller.queue import HallQueue
 
 TICK = 20  # seconds of simulated time per step
@@ -53,11 +52,18 @@ def play(q: HallQueue, clock: FakeClock, day: datetime, seed: int = 7, *, until_
     avg = {s.code: s.avg_service_min * 60 for s in q.hall.services}
     codes = [s.code for s in q.hall.services]
     mix = [0.4, 0.25, 0.15, 0.2][:len(codes)]
-    done = {"issued": 0, "calls": 0, "no_show": 0, "transfer": 0, "cancel": 0, "pause": 0}
+    done = {"issued": 0, "calls": 0, "no_show": 0, "transfer": 0, "cancel": 0, "pause": 0, "requeue": 0}
     n = 0
 
     def act(w: WindowSim, action: str, **kw) -> calling.Outcome:
         return calling.apply(q, WindowCommand(window=w.number, action=action, clerk=w.clerk, **kw))
+
+    def no_show(w: WindowSim) -> None:
+        requeue = rng.random() < 0.3  # the hall's policy is "ask": the clerk sometimes puts it back
+        out = act(w, "no_show", requeue=requeue)
+        done["no_show"] += 1
+        done["requeue"] += out.ticket.state == "waiting"
+        w.state = "idle"
 
     while True:
         now = clock.now()
@@ -85,13 +91,9 @@ def play(q: HallQueue, clock: FakeClock, day: datetime, seed: int = 7, *, until_
                     w.busy_until = t + 60
                     w.state = "recalled"
                     continue
-                act(w, "no_show")
-                done["no_show"] += 1
-                w.state = "idle"
+                no_show(w)
             elif w.state == "recalled":
-                act(w, "no_show")
-                done["no_show"] += 1
-                w.state = "idle"
+                no_show(w)
             elif w.state == "serving":
                 targets = [x.number for x in q.hall.windows if x.number != w.number and w.service in x.services]
                 if targets and rng.random() < 0.03:
@@ -134,10 +136,10 @@ def play(q: HallQueue, clock: FakeClock, day: datetime, seed: int = 7, *, until_
                 w.busy_until = t + 30 + rng.expovariate(1 / (0.7 * avg[out.ticket.service]))
         clock.advance(TICK)
     for w in wins if finish else []:  # the end of the day: finish what is open
-        try:
-            act(w, "finish" if w.state == "serving" else ("no_show" if w.state in ("called", "recalled") else "status"))
-        except HallError:
-            pass
+        if w.state == "serving":
+            act(w, "finish")
+        elif w.state in ("called", "recalled"):
+            no_show(w)
     return done
 
 

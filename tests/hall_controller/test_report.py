@@ -48,6 +48,12 @@ CASES = [
                   ev("called", 16, 1, "B", window=2), ev("finished", 20, 1, "B", window=2)],
                  {"called": 2, "served": 1, "transferred": 1, "wait_mean_s": 420, "wait_max_s": 600,
                   "serve_mean_s": 240}, id="transfer re-queues: second wait from the transfer"),
+    pytest.param([ev("issued", 0, 1), ev("called", 2, 1, window=1), ev("no_show", 4, 1, window=1),
+                  ev("requeued", 4, 1, window=1), ev("called", 10, 1, window=2), ev("finished", 15, 1, window=2)],
+                 {"called": 2, "no_show": 1, "requeued": 1, "served": 1, "wait_mean_s": 240, "wait_max_s": 360},
+                 id="no-show re-queued: waits again from the re-queue"),
+    pytest.param([ev("issued", 0, 1), ev("expired", 24 * 60, 1, window=None)],
+                 {"issued": 1, "expired": 1, "called": 0}, id="expired at the rollover"),
     pytest.param([ev("issued", 0, 1), ev("cancelled", 3, 1, window=1), ev("issued", 1, 2)],
                  {"issued": 2, "cancelled": 1, "called": 0, "wait_mean_s": None}, id="cancelled and still waiting"),
     pytest.param([ev("issued", 0, 1), ev("issued", 0, 2), ev("issued", 0, 3), ev("issued", 0, 4),
@@ -82,6 +88,15 @@ def test_window_time_is_busy_paused_or_idle_between_first_and_last_event():
     clerks, _ = totals(events, "clerk")
     assert clerks["王"]["busy_s"] == 600 and clerks["李"]["busy_s"] == 180
     assert clerks["王"]["paused_s"] == 1800 and clerks["王"]["pauses"] == 1
+
+
+def test_closed_time_is_not_idle_and_expiry_does_not_stretch_the_window():
+    events = [ev("opened", 0, window=2), ev("issued", 0, 1), ev("called", 5, 1, window=2), ev("finished", 10, 1, window=2),
+              ev("closed", 20, window=2), ev("opened", 80, window=2), ev("issued", 85, 2),
+              ev("called", 90, 2, window=2), ev("expired", 24 * 60, 2, window=2)]
+    rows, total = totals(events, "window")
+    assert (rows[2]["busy_s"], rows[2]["idle_s"], rows[2]["paused_s"]) == (300, 25 * 60, 0)  # open 0-20 and 80-90
+    assert total["expired"] == 1
 
 
 def test_hours_split_time_and_place_facts_when_they_happen():
@@ -198,7 +213,8 @@ def test_busy_day_agrees_with_the_tickets_table(busy_db):
     _, total = totals(events)
     assert total["issued"] == sum(states.values()) == done["issued"] >= 200
     assert total["served"] == states["done"]
-    assert total["no_show"] == states["no_show"] == done["no_show"] > 0
+    assert total["no_show"] == done["no_show"] > 0 and total["requeued"] == done["requeue"] > 0
+    assert states["no_show"] == total["no_show"] - total["requeued"]
     assert total["cancelled"] == states["cancelled"] == done["cancel"] > 0
     assert total["transferred"] == done["transfer"] and total["pauses"] == done["pause"] >= 4
     assert total["called"] == done["calls"]

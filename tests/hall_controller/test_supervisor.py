@@ -12,6 +12,7 @@ from drivers.core.clock import FakeClock
 from hall_controller import contract
 from hall_controller.contract import Presence, encode
 from hall_controller.db import make_engine
+from hall_controller.displays import WindowDisplays
 from hall_controller.mqtt import Endpoint
 from hall_controller.queue import HallQueue
 from hall_controller.service import HallController
@@ -98,6 +99,7 @@ def test_window_renders_a_busy_afternoon(keep, suite_config, broker, tmp_path): 
     play(HallQueue(engine, hall, clock), clock, clock.now(), until_hour=15.17, finish=False)
     controller = HallController(suite_config, engine, clock=clock, password=broker.passwords["hall-controller"])
     controller.start()
+    displays = WindowDisplays.for_controller(controller)  # the example's sim:// LED displays, with presence
     online = []
     for cid in ("kiosk-01", "screen-main", "caller-w1", "caller-w2", "caller-w3"):
         ep = Endpoint(cid, "127.0.0.1", broker.port, username=cid, password=broker.passwords[cid])
@@ -116,10 +118,12 @@ def test_window_renders_a_busy_afternoon(keep, suite_config, broker, tmp_path): 
     try:
         model.refresh()
         window.show()
-        assert wait_until(app, lambda: model.controller_up and model.board is not None
-                          and window.devices.rowCount() == 8 and window.devices.item(4, 2).text() == "online"
-                          and window.devices.item(5, 2).text() == "offline"
-                          and window.devices.item(7, 2).text() == "online")
+        shown = lambda: {window.devices.item(r, 0).text(): window.devices.item(r, 2).text()  # noqa: E731
+                         for r in range(window.devices.rowCount())}
+        assert wait_until(app, lambda: model.controller_up and model.board is not None and shown().get("caller-w2") == "online"
+                          and shown()["caller-w3"] == "offline" and shown()["supervisor-desk"] == "online"
+                          and shown()["display-w1"] == shown()["display-w4"] == "online")
+        assert shown()["caller-w4"] == "unknown" and len(shown()) == 1 + len(hall.devices)
         assert window.windows.rowCount() == 4 and window.chart_grid.count() == 4
         assert window.tables["window"].rowCount() == 5  # four windows and the total
         assert window.tables["service"].item(0, 0).text() == "A 综合受理"
@@ -135,6 +139,7 @@ def test_window_renders_a_busy_afternoon(keep, suite_config, broker, tmp_path): 
         desk.stop()
         for ep in online:
             ep.stop()
+        displays.stop()
         controller.stop()
         engine.dispose()
 
