@@ -19,8 +19,9 @@ Definitions (also in the README):
   Time is split at the hour boundaries for the per-hour figures;
 - a fact is counted in the hour (local time of the hall) when it happened: issued at the
   issue, waiting at the call, served at the finish, a pause at its start;
-- ratings come from a `ratings` table when one exists (scores 1..5); without it the
-  rating columns stay empty.
+- ratings (scores 1..5) are the ones the controller stored for the hall's tickets
+  (hall_controller/ratings.py, kept in the backend outbox), counted on the day they were
+  given; a database without them leaves the rating columns empty.
 """
 from __future__ import annotations
 
@@ -29,13 +30,14 @@ import logging
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import MetaData, Table, and_, inspect, select
 from sqlalchemy.engine import Engine
 
 from hall_controller import db
+from hall_controller.days import service_day
 
 log = logging.getLogger(__name__)
 
@@ -271,33 +273,34 @@ def known_halls(engine: Engine) -> list[str]:
         return sorted(r[0] for r in c.execute(select(db.events.c.hall).distinct()))
 
 
-# A ratings table written by another part of the controller: these column names are accepted.
-_RATING_COLUMNS = {"hall": ("hall", "hall_id"), "day": ("day",), "score": ("score", "rating"),
-                   "at": ("rated_at", "at", "created_at"), "window": ("window", "window_id"),
-                   "clerk": ("clerk", "clerk_id"), "service": ("service",)}
+RATINGS_TABLE = "backend_outbox"  # hall_controller/ratings.py stores each rating there (kind "rating")
 
 
-def load_ratings(engine: Engine, hall: str, day_from: str, day_to: str) -> list[dict]:
-    """Ratings of the hall in the range, or [] when the controller has no ratings table yet."""
-    if not inspect(engine).has_table("ratings"):
+def load_ratings(engine: Engine, hall: str, day_from: str, day_to: str, tz: str = "Asia/Shanghai",
+                 day_starts_at: time = time(0, 0)) -> list[dict]:
+    """The hall's ratings (好差评) of the day range, as the controller stored them in its
+    outbox (delivered or not); [] for a database without one. The service is the ticket
+    number's prefix (a transferred ticket keeps its number)."""
+    if not inspect(engine).has_table(RATINGS_TABLE):
         return []
-    table = Table("ratings", MetaData(), autoload_with=engine)
-    cols = {name: next((table.c[c] for c in options if c in table.c), None) for name, options in _RATING_COLUMNS.items()}
-    if cols["hall"] is None or cols["score"] is None or cols["day"] is None:
-        log.warning("ratings table lacks hall, day or score columns; ratings left out of the report")
-        return []
-    q = select(*[c.label(n) for n, c in cols.items() if c is not None]).where(and_(
-        cols["hall"] == hall, cols["day"] >= day_from, cols["day"] <= day_to))
+    table = Table(RATINGS_TABLE, MetaData(), autoload_with=engine)
     out = []
     with engine.connect() as c:
-        for r in c.execute(q):
-            m = dict(r._mapping)
-            at = m.get("at")
-            m["at"] = at.timestamp() if isinstance(at, datetime) else float(at or 0)
-            if m.get("window") is not None:
-                try:
-                    m["window"] = int(m["window"])
-                except (TypeError, ValueError):
-                    pass
-            out.append(m)
+        for (raw,) in c.execute(select(table.c.payload).where(table.c.kind == "rating").order_by(table.c.id)):
+            try:
+                r = json.loads(raw)
+                at = datetime.fromisoformat(r["rated_at"])
+                score = float(r["score"])
+            except (ValueError, KeyError, TypeError):
+                log.warning("an unreadable rating in %s was left out", RATINGS_TABLE)
+                continue
+            day = service_day(at, tz, day_starts_at)
+            if r.get("hall_id") != hall or not day_from <= day <= day_to:
+                continue
+            window = r.get("window_id")
+            number = r.get("ticket_no") or ""
+            out.append({"day": day, "at": at.timestamp(), "score": score,
+                        "window": int(window) if str(window).isdigit() else None,
+                        "clerk": None if r.get("clerk_id") in (None, "-") else r["clerk_id"],
+                        "service": number[:1] if number[:1].isalpha() else None})
     return out

@@ -96,8 +96,8 @@ def label(key, by: str, names: dict[str, str]) -> str:
     return str(key)
 
 
-def load_facts(engine: Engine, hall: str, day_from: str, day_to: str,
-               known: list[str] | None = None) -> list[report.Fact]:
+def load_facts(engine: Engine, hall: str, day_from: str, day_to: str, known: list[str] | None = None,
+               tz: str = "Asia/Shanghai", day_starts_at: time = time(0, 0)) -> list[report.Fact]:
     """The facts of a day range; `known` halls (from a config) are valid even without events."""
     if day_from > day_to:
         raise ReportError(f"--from {day_from} is after --to {day_to}")
@@ -107,7 +107,7 @@ def load_facts(engine: Engine, hall: str, day_from: str, day_to: str,
             halls = sorted(set(known or []) | set(in_db))
             raise ReportError(f"unknown hall {hall!r}; the database knows {', '.join(halls) or 'no hall yet'}")
         events = report.load_events(engine, hall, day_from, day_to)
-        ratings = report.load_ratings(engine, hall, day_from, day_to)
+        ratings = report.load_ratings(engine, hall, day_from, day_to, tz, day_starts_at)
     except SQLAlchemyError as err:
         raise ReportError(f"cannot read the database: {str(err).splitlines()[0]}") from err
     return report.facts(events, ratings)
@@ -125,8 +125,10 @@ def tabulate(facts: list[report.Fact], by: str, tz: str, day_from: str, day_to: 
 
 
 def make_table(engine: Engine, hall: str, day_from: str, day_to: str, by: str, tz: str,
-               names: dict[str, str] | None = None, known: list[str] | None = None) -> Table:
-    return tabulate(load_facts(engine, hall, day_from, day_to, known), by, tz, day_from, day_to, names)
+               names: dict[str, str] | None = None, known: list[str] | None = None,
+               day_starts_at: time = time(0, 0)) -> Table:
+    facts = load_facts(engine, hall, day_from, day_to, known, tz, day_starts_at)
+    return tabulate(facts, by, tz, day_from, day_to, names)
 
 
 # ---- output ------------------------------------------------------------------------------
@@ -213,7 +215,8 @@ def run(args: argparse.Namespace, clock: Clock, stdout) -> int:
     day_to = _day(args.day_to, "--to") if args.day_to else (day_from if args.day_from else today)
     engine = open_engine(url, base_dir)
     try:
-        table = make_table(engine, args.hall, day_from, day_to, args.by, tz or "Asia/Shanghai", names, known)
+        table = make_table(engine, args.hall, day_from, day_to, args.by, tz or "Asia/Shanghai", names, known,
+                           day_starts)
     finally:
         engine.dispose()
     if args.csv == "-":

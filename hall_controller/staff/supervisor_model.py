@@ -70,7 +70,8 @@ class SupervisorModel:
         day_from = day_from or self.today()
         day_to = day_to or day_from
         try:
-            facts = load_facts(self.engine, self.hall.id, day_from, day_to, [self.hall.id])
+            facts = load_facts(self.engine, self.hall.id, day_from, day_to, [self.hall.id], self.hall.timezone,
+                               self.hall.day_starts_at)
         except ReportError as err:
             self.error = str(err)
             log.warning("report failed: %s", err)

@@ -65,6 +65,8 @@ def play(q: HallQueue, clock: FakeClock, day: datetime, seed: int = 7, *, until_
         done["requeue"] += out.ticket.state == "waiting"
         w.state = "idle"
 
+    for w in wins:  # the clerks sign on
+        act(w, "open")
     while True:
         now = clock.now()
         hour = now.hour + now.minute / 60 + now.second / 3600
@@ -140,6 +142,7 @@ def play(q: HallQueue, clock: FakeClock, day: datetime, seed: int = 7, *, until_
             act(w, "finish")
         elif w.state in ("called", "recalled"):
             no_show(w)
+        act(w, "close")
     return done
 
 

@@ -4,12 +4,14 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, func, select, text
+from sqlalchemy import create_engine, func, select, text
 
 from drivers.core.clock import FakeClock
 from hall_controller import calling, db, report
 from hall_controller.contract import WindowCommand
+from hall_controller.backend.outbox import Outbox
 from hall_controller.queue import HallQueue
+from hall_controller.ratings import rate
 from tests.backend.conftest import PG_URL
 from tests.backend.conftest import _pg_engine as pg_engine  # starts PostgreSQL when it is down
 from tests.hall_controller.busy_day import play
@@ -183,7 +185,7 @@ def test_scripted_hall_on_both_databases(db_url, hall_config, clock):
     clock.advance(8 * 60)
     calling.apply(q, cmd(3, "call_next"))    # nothing waiting: finishes B001, served 8:00 from the call
     events = report.load_events(engine, hall.id, DAY, DAY)
-    assert report.load_ratings(engine, hall.id, DAY, DAY) == []  # no ratings table: tolerated
+    assert report.load_ratings(engine, hall.id, DAY, DAY) == []  # nobody rated
     rows, total = totals(events, "window")
     assert (total["issued"], total["called"], total["served"], total["no_show"], total["recalls"]) == (3, 3, 2, 1, 1)
     assert sorted([rows[1]["wait_mean_s"], rows[2]["wait_mean_s"], rows[3]["wait_mean_s"]]) == [300, 660, 2640]
@@ -236,21 +238,24 @@ def test_busy_day_window_time_adds_up_to_its_opening_hours(busy_db):
     assert by_hour == pytest.approx(by_window)
 
 
-def test_ratings_table_of_the_controller_is_read_when_present(busy_db):
-    """The ratings table is another engineer's; this is the shape the report accepts."""
+def test_ratings_stored_by_the_controller_count_per_window_and_clerk(busy_db, tmp_path):
+    """Ratings through the controller's own path (hall_controller/ratings.py into the outbox)."""
     engine, hall, _ = busy_db
-    ratings = Table("ratings", MetaData(), Column("id", Integer, primary_key=True), Column("hall", String(64)),
-                    Column("day", String(10)), Column("number", String(8)), Column("window", Integer),
-                    Column("clerk", String(40)), Column("score", Integer), Column("rated_at", Float))
-    ratings.create(engine)
-    try:
-        with engine.begin() as c:
-            c.execute(ratings.insert(), [
-                {"hall": hall.id, "day": DAY, "number": "A001", "window": 1, "clerk": "王芳", "score": 5, "rated_at": T0},
-                {"hall": hall.id, "day": DAY, "number": "A002", "window": 1, "clerk": "王芳", "score": 4, "rated_at": T0},
-                {"hall": "other", "day": DAY, "number": "A001", "window": 1, "clerk": "x", "score": 1, "rated_at": T0}])
-        got = report.load_ratings(engine, hall.id, DAY, DAY)
-        groups, _ = report.aggregate(report.facts([], got), "clerk")
-        assert [(g.key, g.row()["ratings"], g.row()["rating_mean"]) for g in groups] == [("王芳", 2, 4.5)]
-    finally:
-        ratings.drop(engine)
+    clock = FakeClock(datetime(2026, 3, 2, 17, 30, tzinfo=CST))
+    q, outbox = HallQueue(engine, hall, clock), Outbox(engine, None, clock)
+    with engine.connect() as c:
+        served = c.execute(select(db.tickets.c.number, db.tickets.c.window).where(db.tickets.c.state == "done")
+                           .order_by(db.tickets.c.id).limit(3)).all()
+    for (number, _), score in zip(served, (5, 4, 2)):
+        rate(q, outbox, number, score)
+    got = report.load_ratings(engine, hall.id, DAY, DAY, hall.timezone)
+    assert sorted(r["score"] for r in got) == [2, 4, 5] and {r["service"] for r in got} <= set("ABCD")
+    assert report.load_ratings(engine, hall.id, "2026-03-03", "2026-03-03", hall.timezone) == []
+    assert report.load_ratings(engine, "other-hall", DAY, DAY, hall.timezone) == []
+    rows, total = totals(report.load_events(engine, hall.id, DAY, DAY), "window", got)
+    assert (total["ratings"], total["rating_mean"]) == (3, pytest.approx(11 / 3))
+    for window in {w for _, w in served}:
+        scores = [s for (_, w), s in zip(served, (5, 4, 2)) if w == window]
+        assert rows[window]["rating_mean"] == pytest.approx(sum(scores) / len(scores))
+    # a database without the outbox (an older controller) has no ratings, and no error
+    assert report.load_ratings(create_engine(f"sqlite:///{tmp_path}/old.db"), hall.id, DAY, DAY) == []
