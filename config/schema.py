@@ -63,7 +63,7 @@ class WindowConfig(Strict):
 
 class DeviceConfig(Strict):
     id: str = Field(pattern=ID_PATTERN)
-    role: Literal["kiosk", "screen", "caller", "robot", "display"]
+    role: Literal["kiosk", "screen", "caller", "robot", "display", "supervisor"]
     window: int | None = Field(None, description="for callers, window screens and window displays")
     password: str | None = Field(None, description="MQTT password; generated at provisioning when absent")
     url: str | None = Field(None, description="device URL for serial window displays, driven by the controller")

@@ -31,6 +31,8 @@ def _device_rules(role: str, cid: str, hall: str, controller: str) -> list[tuple
         return own + state + [("write", f"hall/{hall}/request/window/{cid}")]
     if role in ("screen", "display"):
         return own + state + [("read", f"hall/{hall}/event/#")]
+    if role == "supervisor":  # reads the hall's state and every device's presence; commands nothing
+        return own + state + [("read", "presence/#"), ("read", f"hall/{hall}/event/#")]
     if role == "robot":
         return own + [("read", f"hall/{hall}/robot/{cid}/task"), ("write", f"hall/{hall}/robot/{cid}/state")]
     raise ValueError(f"unknown role {role!r}")

@@ -1,0 +1,169 @@
+"""What the supervisor view shows, without Qt: the report tables of a day range (read from
+the controller's database: the supervisor desk sits inside the hall's network) and the live
+hall (the retained board and every device's retained presence, from MQTT as a read-only
+`supervisor` device). Qt only renders this (hall_controller/staff/supervisor.py)."""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+from pydantic import ValidationError
+
+from config.schema import HallConfig
+from drivers.core.clock import Clock
+from hall_controller import contract
+from hall_controller.contract import Board, Presence
+from hall_controller.days import service_day
+from hall_controller.mqtt import Endpoint
+from hall_controller.report_cli import Table, csv_text, load_facts, tabulate
+
+log = logging.getLogger(__name__)
+
+TABS = ("service", "window", "clerk", "hour")
+WINDOW_STATES = {"idle": "空闲 Idle", "calling": "呼叫中 Calling", "serving": "办理中 Serving",
+                 "paused": "暂停 Paused", "closed": "关闭 Closed"}
+
+
+@dataclass
+class DeviceRow:
+    id: str
+    role: str
+    state: str  # online, offline, unknown (never seen)
+    heard: str | None  # when the last presence message arrived
+
+
+def supervisor_endpoint(cid: str, hall: str, host: str, port: int, password: str | None) -> Endpoint:
+    """The desk's MQTT identity: its own retained presence with a last will, like every device."""
+    topic = contract.PRESENCE.format(client=cid)
+
+    def state(s: str) -> bytes:
+        return contract.encode(Presence(state=s, role="supervisor", halls=[hall]))
+
+    ep = Endpoint(cid, host, port, username=cid, password=password, will=(topic, state("offline")))
+    ep.on_connection_change = lambda up: up and ep.publish(topic, state("online"), retain=True)
+    return ep
+
+
+class SupervisorModel:
+    def __init__(self, hall: HallConfig, engine, clock: Clock, controller_id: str = "hall-controller") -> None:
+        self.hall, self.engine, self.clock, self.controller_id = hall, engine, clock, controller_id
+        self.names = {s.code: s.name for s in hall.services}
+        self.tables: dict[str, Table] = {}
+        self.error: str | None = None
+        self.board: Board | None = None
+        self.presence: dict[str, Presence] = {}
+        self.seen_at: dict[str, str] = {}  # when the supervisor last heard a presence (hh:mm:ss)
+        self.broker_up = False
+        self.listeners: list[Callable[[], None]] = []
+        self._lock = threading.Lock()
+
+    # -- statistics ----------------------------------------------------------------------
+    def today(self) -> str:
+        return service_day(self.clock.now(), self.hall.timezone, self.hall.day_starts_at)
+
+    def refresh(self, day_from: str | None = None, day_to: str | None = None) -> None:
+        """Recompute every table for the range (default: today); a failure becomes `error`."""
+        from hall_controller.report import ReportError
+        day_from = day_from or self.today()
+        day_to = day_to or day_from
+        try:
+            facts = load_facts(self.engine, self.hall.id, day_from, day_to, [self.hall.id], self.hall.timezone,
+                               self.hall.day_starts_at)
+        except ReportError as err:
+            self.error = str(err)
+            log.warning("report failed: %s", err)
+        else:
+            self.error = None
+            self.tables = {by: tabulate(facts, by, self.hall.timezone, day_from, day_to, self.names) for by in TABS}
+        self._notify()
+
+    def csv(self, by: str) -> str:
+        return csv_text(self.tables[by])
+
+    def chart(self, by: str, column: str, scale: float = 1.0) -> list[tuple[str, float]]:
+        """(label, value) bars of one column of a table; None counts as 0."""
+        table = self.tables.get(by)
+        if table is None:
+            return []
+        return [(lab, (values[column] or 0) / scale) for lab, values in table.rows]
+
+    # -- live hall -----------------------------------------------------------------------
+    def attach(self, endpoint: Endpoint) -> None:
+        endpoint.subscribe(contract.BOARD.format(hall=self.hall.id), self.on_board)
+        endpoint.subscribe(contract.PRESENCE.format(client="+"), self.on_presence)
+        previous = endpoint.on_connection_change
+
+        def changed(up: bool) -> None:
+            if previous:
+                previous(up)
+            self.broker_up = up
+            self._notify()
+        endpoint.on_connection_change = changed
+
+    def on_board(self, msg) -> None:
+        try:
+            board = Board.model_validate(json.loads(msg.payload))
+        except (ValueError, ValidationError):
+            log.warning("unreadable board on %s", msg.topic)
+            return
+        with self._lock:
+            if self.board is not None and board.day == self.board.day and board.seq <= self.board.seq:
+                return
+            self.board = board
+        self._notify()
+
+    def on_presence(self, msg) -> None:
+        client = msg.topic.split("/", 1)[1]
+        try:
+            presence = Presence.model_validate(json.loads(msg.payload)) if msg.payload else None
+        except (ValueError, ValidationError):
+            log.warning("unreadable presence of %s", client)
+            return
+        with self._lock:
+            if presence is None:
+                self.presence.pop(client, None)  # retained presence cleared
+            else:
+                self.presence[client] = presence
+                self.seen_at[client] = self.clock.now().strftime("%H:%M:%S")
+        self._notify()
+
+    def devices(self) -> list[DeviceRow]:
+        """The controller, every configured device and any other device seen, in that order."""
+        with self._lock:
+            seen, at = dict(self.presence), dict(self.seen_at)
+        rows = []
+        expected = [(self.controller_id, "controller")] + [(d.id, d.role) for d in self.hall.devices]
+        for cid, role in expected:
+            p = seen.pop(cid, None)
+            rows.append(DeviceRow(cid, role, p.state if p else "unknown", at.get(cid)))
+        for cid, p in sorted(seen.items()):
+            if not p.halls or self.hall.id in p.halls:
+                rows.append(DeviceRow(cid, p.role or "?", p.state, at.get(cid)))
+        return rows
+
+    def windows(self) -> list[tuple[str, str, str, str]]:
+        """(window, state, ticket, since hh:mm) from the board."""
+        b = self.board
+        if b is None:
+            return []
+        return [(f"{w.window} 号", WINDOW_STATES.get(w.state, w.state) + (f"（{w.reason}）" if w.reason else ""),
+                 w.ticket or "—", (w.since or "")[11:16]) for w in b.windows]
+
+    def waiting(self) -> list[tuple[str, int]]:
+        b = self.board
+        return [] if b is None else [(f"{c} {b.services.get(c, '')}", n) for c, n in b.waiting.items()]
+
+    @property
+    def controller_up(self) -> bool:
+        p = self.presence.get(self.controller_id)
+        return self.broker_up and p is not None and p.state == "online"
+
+    def _notify(self) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener()
+            except RuntimeError:  # the widget behind it is gone
+                self.listeners.remove(listener)
