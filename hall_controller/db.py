@@ -41,7 +41,9 @@ tickets = Table(
     Column("finished_at", Float),
     Column("recalls", Integer, nullable=False, default=0),
     Column("appointment_code", String(64)),
-    UniqueConstraint("hall", "day", "service", "seq", name="uq_ticket_number"),
+    # `service` is the queue the ticket waits in now (a transfer changes it); the number,
+    # with the prefix of the service that issued it, stays the citizen's for the day.
+    UniqueConstraint("hall", "day", "number", name="uq_ticket_number"),
     UniqueConstraint("hall", "request_id", name="uq_ticket_request"),
     Index("ix_tickets_waiting", "hall", "day", "state", "service"),
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections import deque
 from pathlib import Path
 
 import paho.mqtt.client as paho
@@ -29,6 +30,7 @@ class Announcer:
         self.count = 0
         self.done: list = []  # futures of every queued utterance, in order
         self._lock = threading.Lock()
+        self._seen: deque = deque(maxlen=256)  # recent calls, to drop a duplicate delivery
 
     @classmethod
     def for_controller(cls, controller, out_dir: Path | None) -> "Announcer":
@@ -64,7 +66,12 @@ class Announcer:
             log.warning("ignored a malformed call event on %s: %s", msg.topic, err)
             return
         langs, speech_on = self.halls.get(ev.hall, (["zh"], True))
+        key = (ev.hall, ev.call.ticket, ev.call.window, ev.call.recall, ev.call.at)
         with self._lock:
+            if key in self._seen:  # QoS 1 may deliver a call twice (after a reconnect): say it once
+                log.info("call event %s at window %s delivered again; not repeated", ev.call.ticket, ev.call.window)
+                return
+            self._seen.append(key)
             self.count += 1
             n = self.count
             self.done.append(self.worker.chime(self._path(n, ev, "chime")))

@@ -240,3 +240,15 @@ def test_finish_without_start_counts_the_service_from_the_call(queue, clock):
     clock.advance(300)
     done = calling.apply(queue, cmd(1, "finish")).ticket
     assert done.started_at == called and done.finished_at - done.started_at == 300
+
+
+def test_transfer_to_another_service_keeps_the_number_even_when_that_service_has_the_same_seq(queue):
+    for i in range(2):
+        queue.issue("A", f"a{i}", source="k")
+    for i in range(2):
+        queue.issue("D", f"d{i}", source="k")
+    calling.apply(queue, cmd(2, "call", ticket="A002"))
+    out = calling.apply(queue, cmd(2, "transfer", to_service="D"))  # D002 exists: same seq 2
+    assert (out.ticket.number, out.ticket.service, out.ticket.state) == ("A002", "D", "waiting")
+    assert queue.issue("D", "d3", source="k")[0].number == "D003"
+    assert [t.number for t in queue.ordered_for(4)] == ["A002", "D001", "D002", "D003"]

@@ -85,3 +85,19 @@ def test_calls_in_quick_succession_are_queued_whole(announcer, device):
         [call_text_zh("A001", 1), call_text_zh("A002", 2), call_text_zh("B001", 3)])
     for u in spoken:  # each one complete: as long as the same sentence spoken alone
         assert u.duration_s > 1.5
+
+
+@pytest.mark.parametrize("announcer", [(["zh"], False)], indirect=True)
+def test_a_call_event_delivered_twice_is_announced_once(announcer, controller, device):
+    issue(device, 2)
+    got = []
+    controller.endpoint.subscribe(f"hall/{HALL}/event/call", lambda m: got.append(m.payload))
+    command(device, 1, "call_next")
+    deadline = time.monotonic() + 10
+    while not got and time.monotonic() < deadline:
+        time.sleep(0.02)
+    controller.endpoint.publish(f"hall/{HALL}/event/call", got[0], qos=1)  # what a QoS 1 redelivery looks like
+    command(device, 1, "recall")  # a recall is a new announcement, not a duplicate
+    utts = announced(announcer, 2)
+    time.sleep(1.0)  # a third utterance would be queued by now
+    assert len(announcer.done) == 2 and all(u.engine_used == "chime" for u in utts)
