@@ -15,11 +15,12 @@ class Strict(BaseModel):
 
 
 class BrokerConfig(Strict):
-    host: str = "127.0.0.1"
-    port: int = Field(1883, ge=1, le=65535)
-    username: str | None = None
-    password: str | None = None
-    keepalive: int = Field(30, ge=5, le=600)
+    host: str = Field("127.0.0.1", description="the MQTT broker (Mosquitto) of the hall")
+    port: int = Field(1883, ge=1, le=65535, description="its port")
+    username: str | None = Field(None, description="defaults to the client id (= device id)")
+    password: str | None = Field(None, description="better given as HALL_MQTT_PASSWORD (from provisioning)")
+    keepalive: int = Field(30, ge=5, le=600, description="seconds; the broker declares a silent client gone "
+                                                          "after 1.5 x this and publishes its last will")
 
 
 class DatabaseConfig(Strict):
@@ -28,24 +29,24 @@ class DatabaseConfig(Strict):
 
 class BackendConfig(Strict):
     url: str | None = Field(None, description="base URL of the service platform; None = offline hall")
-    app_key: str | None = None
-    app_secret: str | None = None
-    timeout_s: float = Field(5.0, gt=0, le=120)
+    app_key: str | None = Field(None, description="the platform's application key (or HALL_BACKEND_APP_KEY)")
+    app_secret: str | None = Field(None, description="its signing secret; better given as HALL_BACKEND_SECRET")
+    timeout_s: float = Field(5.0, gt=0, le=120, description="timeout of every platform call")
 
 
 class ServiceConfig(Strict):
     code: str = Field(pattern=r"^[A-Z]$", description="one capital letter, also the ticket prefix")
     name: str = Field(min_length=1, description="Chinese name shown to citizens")
-    name_en: str = Field(min_length=1)
+    name_en: str = Field(min_length=1, description="English name")
     area: str = Field("", description="where the windows of this service are, e.g. 一楼东区")
-    area_en: str = ""
+    area_en: str = Field("", description="the area in English")
     avg_service_min: float = Field(6.0, gt=0, le=240, description="first estimate before the hall has learned")
     daily_limit: int = Field(999, ge=1, le=9999)
 
 
 class WindowConfig(Strict):
     number: int = Field(ge=1, le=999)
-    name: str = ""
+    name: str = Field("", description="shown on screens instead of the number, e.g. 综合窗口")
     services: dict[str, float] = Field(description="service code -> weight (>0); the window serves these")
 
     @field_validator("services")
@@ -62,7 +63,7 @@ class WindowConfig(Strict):
 
 
 class DeviceConfig(Strict):
-    id: str = Field(pattern=ID_PATTERN)
+    id: str = Field(pattern=ID_PATTERN, description="the device id, also its MQTT client id and user name")
     role: Literal["kiosk", "screen", "caller", "robot", "display", "supervisor"]
     window: int | None = Field(None, description="for callers, window screens and window displays")
     password: str | None = Field(None, description="MQTT password; generated at provisioning when absent")
@@ -84,22 +85,23 @@ class NoShowConfig(Strict):
 
 
 class HallConfig(Strict):
-    id: str = Field(pattern=ID_PATTERN)
-    name: str
+    id: str = Field(pattern=ID_PATTERN, description="hall id, part of every MQTT topic of the hall")
+    name: str = Field(description="the hall's Chinese name")
     name_en: str = ""
-    timezone: str = "Asia/Shanghai"
+    timezone: str = Field("Asia/Shanghai", description="IANA zone of the hall's clocks and service day")
     day_starts_at: time = Field(time(0, 0), description="local time the daily numbering restarts")
-    services: list[ServiceConfig]
-    windows: list[WindowConfig]
-    devices: list[DeviceConfig] = []
-    priority: PriorityConfig = PriorityConfig()
+    services: list[ServiceConfig] = Field(description="the service categories, one ticket prefix each")
+    windows: list[WindowConfig] = Field(description="the counters and the services each one serves")
+    devices: list[DeviceConfig] = Field([], description="kiosks, screens, callers, displays, robots, supervisor desks; "
+                                                        "each gets its own credentials and broker rules")
+    priority: PriorityConfig = Field(PriorityConfig(), description="the green channel")
     notice: str = Field("", description="the scrolling notice line of the calling screen")
     ticket_url: str = Field("https://example.gov.cn/q/{hall}/{ticket}", description="QR link on tickets")
-    voice_lang: list[Literal["zh", "en"]] = ["zh"]
-    speech_enabled: bool = True
+    voice_lang: list[Literal["zh", "en"]] = Field(["zh"], description="languages of the spoken calls, in order")
+    speech_enabled: bool = Field(True, description="false: the chime only, no spoken call")
     auto_call: bool = Field(False, description="call waiting tickets automatically to the open window that has "
                                                "been idle longest")
-    no_show: NoShowConfig = NoShowConfig()
+    no_show: NoShowConfig = Field(NoShowConfig(), description="what a no-show does")
 
     @model_validator(mode="after")
     def _consistent(self) -> "HallConfig":
@@ -137,11 +139,11 @@ class HallConfig(Strict):
 class HallSuiteConfig(Strict):
     """The hall controller's file: the broker, the database, the backend and its halls."""
 
-    controller_id: str = Field("hall-controller", pattern=ID_PATTERN)
-    broker: BrokerConfig = BrokerConfig()
-    database: DatabaseConfig = DatabaseConfig()
-    backend: BackendConfig = BackendConfig()
-    halls: list[HallConfig]
+    controller_id: str = Field("hall-controller", pattern=ID_PATTERN, description="the controller's MQTT identity")
+    broker: BrokerConfig = Field(BrokerConfig(), description="see [broker]")
+    database: DatabaseConfig = Field(DatabaseConfig(), description="see [database]")
+    backend: BackendConfig = Field(BackendConfig(), description="see [backend]")
+    halls: list[HallConfig] = Field(description="one or many halls (a town centre and its village stations)")
 
     @model_validator(mode="after")
     def _unique_halls(self) -> "HallSuiteConfig":

@@ -110,6 +110,9 @@ class SupervisorWindow(QMainWindow):
         live = QVBoxLayout()
         self.link = QLabel()
         live.addWidget(self.link)
+        self.platform = QLabel()
+        self.platform.setWordWrap(True)
+        live.addWidget(self.platform)
         live.addWidget(QLabel("窗口 Windows"))
         self.windows = _table(["窗口", "状态 State", "号码 Ticket", "自 Since"], [])
         live.addWidget(self.windows, 1)
@@ -180,6 +183,9 @@ class SupervisorWindow(QMainWindow):
         self.link.setText("● 实时连接 Live" if up else ("● 叫号服务器离线 Controller offline" if m.broker_up
                                                        else "● 未连接 Not connected"))
         self.link.setStyleSheet(f"font-size:18px; font-weight:bold; color:{'#2e7d32' if up else '#c62828'};")
+        text, fine = m.platform()
+        self.platform.setText(text)
+        self.platform.setStyleSheet(f"color:{'#2e7d32' if fine else '#c62828'};")
         fill_table(self.windows, [list(w) for w in m.windows()])
         pairs = [f"{name}：{n}" for name, n in m.waiting()]
         self.waiting.setText("等候 Waiting\n" + "\n".join("　　".join(pairs[i:i + 2]) for i in range(0, len(pairs), 2)))

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from config.schema import HallConfig
 from drivers.core.clock import Clock
 from hall_controller import contract
-from hall_controller.contract import Board, Presence
+from hall_controller.contract import Board, Health, Presence
 from hall_controller.days import service_day
 from hall_controller.mqtt import Endpoint
 from hall_controller.report_cli import Table, csv_text, load_facts, tabulate
@@ -54,6 +54,7 @@ class SupervisorModel:
         self.tables: dict[str, Table] = {}
         self.error: str | None = None
         self.board: Board | None = None
+        self.health: Health | None = None  # the controller's link to the platform, with its outbox
         self.presence: dict[str, Presence] = {}
         self.seen_at: dict[str, str] = {}  # when the supervisor last heard a presence (hh:mm:ss)
         self.broker_up = False
@@ -94,6 +95,7 @@ class SupervisorModel:
     def attach(self, endpoint: Endpoint) -> None:
         endpoint.subscribe(contract.BOARD.format(hall=self.hall.id), self.on_board)
         endpoint.subscribe(contract.PRESENCE.format(client="+"), self.on_presence)
+        endpoint.subscribe(contract.HEALTH.format(hall=self.hall.id), self.on_health)
         previous = endpoint.on_connection_change
 
         def changed(up: bool) -> None:
@@ -114,6 +116,29 @@ class SupervisorModel:
                 return
             self.board = board
         self._notify()
+
+    def on_health(self, msg) -> None:
+        try:
+            self.health = Health.model_validate(json.loads(msg.payload))
+        except (ValueError, ValidationError):
+            log.warning("unreadable health on %s", msg.topic)
+            return
+        self._notify()
+
+    def platform(self) -> tuple[str, bool]:
+        """One line on the link to the government platform and what waits for it; True = fine."""
+        h = self.health
+        if h is None:
+            return "政务平台：未知 Platform: unknown", False
+        if h.backend == "not_configured":
+            return "政务平台：未配置（离线大厅） Platform: none configured", True
+        box = h.outbox
+        waiting = f"待上报 {box.count} 条" + (f"，最早 {box.oldest_age_s / 60:.0f} 分钟前" if box.count else "")
+        dead = f"，失败 {box.dead} 条" if box.dead else ""
+        state = "正常" if h.backend == "ok" else "不可达"
+        english = f"Platform {'ok' if h.backend == 'ok' else 'unreachable'}, backlog {box.count}"
+        fine = h.backend == "ok" and not box.dead and box.oldest_age_s < 600
+        return f"政务平台：{state}，{waiting}{dead}  {english}", fine
 
     def on_presence(self, msg) -> None:
         client = msg.topic.split("/", 1)[1]

@@ -54,3 +54,17 @@ def test_missing_file_and_bad_toml(tmp_path):
 def test_missing_required_key(tmp_path):
     with pytest.raises(ConfigError, match="missing key 'halls'"):
         load_config(write(tmp_path, "controller_id = 'x'\n"), HallSuiteConfig)
+
+
+def test_config_readme_is_generated_from_the_schemas():
+    from pathlib import Path
+
+    from config.reference import SECTIONS, render
+    root = Path(__file__).resolve().parents[2]
+    assert (root / "config" / "README.md").read_text("utf-8") == render(), \
+        "config/README.md is stale: run `python -m config.reference > config/README.md`"
+    from config import schema
+    documented = {m for _, m in SECTIONS}
+    models = {v for v in vars(schema).values() if isinstance(v, type) and issubclass(v, schema.Strict)
+              and v is not schema.Strict}
+    assert models <= documented, f"configuration tables missing from config/README.md: {models - documented}"

@@ -27,7 +27,10 @@ def test_headless_demo_writes_screens_receipts_speech_and_summary(tmp_path):
     first = (out / "receipts" / "receipt-0001.txt").read_text("utf-8")
     assert "A001" in first and "综合受理" in first and "前面还有 0 人" in first
     wavs = sorted((out / "announcements").glob("*-zh.wav"))
-    assert len(wavs) == 5  # four calls and one recall (the last "next" finds no ticket)
+    # Every call and the one recall is spoken. Which ticket window 1 calls fifth (A003 or the
+    # older B001, which it weighs 0.5) depends on how long the hall took: count, don't guess.
+    assert len(wavs) == len(summary["tickets_called"]) + 1
+    assert len(summary["tickets_called"]) in (4, 5)
     with wave.open(str(wavs[0])) as w:
         samples = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16) / 32768.0
         assert w.getnframes() / w.getframerate() > 1.5

@@ -69,6 +69,9 @@ def test_live_hall_and_presence_through_the_broker(controller, device, broker):
         assert wait_until(app, lambda: model.controller_up and model.board is not None
                           and model.windows() and model.windows()[0][2] == "A001")
         assert model.windows()[0][:3] == ("1 号", "呼叫中 Calling", "A001")
+        # the controller's link to the platform (none configured here) and its outbox
+        assert wait_until(app, lambda: model.health is not None)
+        assert model.platform() == ("政务平台：未配置（离线大厅） Platform: none configured", True)
         states = lambda: {d.id: d.state for d in model.devices()}  # noqa: E731
         assert wait_until(app, lambda: states()["kiosk-01"] == "online")
         assert wait_until(app, lambda: states()["supervisor-desk"] == "online")  # its own presence
@@ -159,3 +162,16 @@ def test_command_renders_a_screenshot_from_a_config(busy_db, tmp_path):  # noqa:
     assert (tmp_path / "s.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     p = subprocess.run(base + ["--hall", "nope"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert p.returncode == 78 and "has no hall 'nope'" in p.stderr
+
+
+def test_platform_line_shows_the_outbox_backlog(hall_config):
+    from types import SimpleNamespace
+
+    from hall_controller.contract import Health, OutboxBacklog
+    model = SupervisorModel(hall_config.halls[0], None, FakeClock())
+    assert model.platform() == ("政务平台：未知 Platform: unknown", False)
+    down = Health(hall="demo-hall", controller="hall-controller", at="2026-03-02T10:00:00+08:00",
+                  backend="unavailable", outbox=OutboxBacklog(count=12, oldest_age_s=1500, dead=0))
+    model.on_health(SimpleNamespace(payload=encode(down), topic="hall/demo-hall/state/health"))
+    text, fine = model.platform()
+    assert not fine and "不可达" in text and "待上报 12 条" in text and "25 分钟前" in text
