@@ -1,7 +1,6 @@
 """Real components: the reference server as a subprocess, SQLite files and PostgreSQL."""
 from __future__ import annotations
 
-import subprocess
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -13,8 +12,8 @@ import sqlalchemy as sa
 from drivers.core.clock import FakeClock
 from hall_controller.backend import BackendClient
 from reference_backend.process import ServerProcess
+from tests.support.postgres import pg_engine
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 @pytest.fixture(scope="module")
@@ -43,22 +42,7 @@ def client(server: ServerProcess, clock: FakeClock) -> Iterator[BackendClient]:
 
 
 def _pg_engine() -> sa.Engine:
-    engine = sa.create_engine(PG_URL, pool_pre_ping=True)
-    try:
-        with engine.connect():
-            return engine
-    except sa.exc.OperationalError:
-        versions = [p.name for p in Path("/etc/postgresql").iterdir()]
-        for version in versions:
-            subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"],
-                           check=False, timeout=60)
-        admin = sa.create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
-                                 isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            if not c.execute(sa.text("SELECT 1 FROM pg_database WHERE datname='test'")).first():
-                c.execute(sa.text("CREATE DATABASE test"))
-        admin.dispose()
-        return engine
+    return pg_engine()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

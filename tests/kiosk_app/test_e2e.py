@@ -3,7 +3,6 @@ controller, prints it on the ESC/POS emulator over TCP, a caller calls it, the c
 screen shows it. Nothing of our own is mocked."""
 from __future__ import annotations
 
-import time
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,23 +10,17 @@ from PySide6.QtTest import QTest
 
 from config.schema import KioskConfig
 from drivers.escpos.emulator import EscposEmulator
-from hall_controller import contract
 from hall_controller.screens.calling_screen import CallingScreen
 from hall_controller.screens.model import ScreenModel
 from hall_controller.staff.client import CallerClient
 from kiosk_app.app import Kiosk
 from kiosk_app.qtcommon import application
+from kiosk_app.qtcommon import process_until
 from kiosk_app.ui import KioskWindow
 
 
 def wait_until(app, cond, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        app.processEvents()
-        if cond():
-            return True
-        time.sleep(0.02)
-    return False
+    return process_until(app, cond, timeout)
 
 
 @pytest.fixture
