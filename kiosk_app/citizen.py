@@ -24,6 +24,7 @@ from drivers.core.clock import Clock
 from hall_controller.backend import models as bm
 from hall_controller.contract import TicketInfo
 from kiosk_app import green
+from kiosk_app.civic import CivicPages
 from kiosk_app.backend import BackendBroken, BackendUnavailable, KioskBackend, KioskBackendError, NotFound
 from kiosk_app.i18n import STRINGS, tr
 from kiosk_app.identity import IDENTIFIED, IDLE, Identity, IdentityFlow
@@ -72,10 +73,13 @@ STRINGS.update({
 })
 
 
+PASSIVE = ("closed", "take_ticket", "rating")      # the ticket or the rating pages are on screen
+
+
 @dataclass(frozen=True)
 class CitizenScreen:
     page: str = "closed"   # closed, menu, loading, appointments, progress, licences, confirm_print, printing,
-    #                        printed, message, take_ticket
+    #                        printed, message, take_ticket, rating
     lang: str = "zh"
     masked_id: str = ""
     green: bool = False
@@ -97,7 +101,10 @@ class CitizenServices:
                  kiosk_id: str, show_ticket: Callable[[TicketInfo], object] | None = None,
                  licences: LicencePrinting | None = None, idle_timeout_s: float = 60.0,
                  elderly_idle_timeout_s: float = 120.0, elderly: Callable[[], bool] = lambda: False,
-                 report_fault: Callable[[str, str], None] | None = None) -> None:
+                 report_fault: Callable[[str, str], None] | None = None, civic: CivicPages | None = None) -> None:
+        self.civic = civic
+        if civic is not None:
+            civic.listeners.append(self._civic_changed)
         self.backend, self.identity_flow, self.clock, self.hall = backend, identity, clock, hall
         self.kiosk_id, self.show_ticket, self.licence_printing = kiosk_id, show_ticket, licences
         self.idle_timeout_s, self.elderly_idle_timeout_s, self.elderly = idle_timeout_s, elderly_idle_timeout_s, elderly
@@ -123,7 +130,11 @@ class CitizenServices:
 
     @property
     def active(self) -> bool:
-        return self.screen.page not in ("closed", "take_ticket")
+        return self.screen.page not in PASSIVE
+
+    @property
+    def session(self) -> bool:
+        return self.screen.page != "closed"
 
     def _identified(self, identity: Identity) -> None:
         if self.identity_flow.view.state == IDENTIFIED:
@@ -216,6 +227,47 @@ class CitizenServices:
             self.show_ticket(ticket)           # printed like any ticket, QR code without paper
         return self.screen
 
+    def my_tickets(self) -> tuple[str, ...]:
+        """Today's tickets of the citizen's checked-in appointments, to offer for a rating. The
+        check-in's request id is derived, so asking again returns the ticket it issued (at this
+        kiosk; the contract has no query for a citizen's tickets)."""
+        who = self._citizen()
+        if who is None:
+            return ()
+        day = green.hall_today(self.clock, self.hall).isoformat()
+        try:
+            appointments = self.backend.appointments(who)
+        except KioskBackendError:
+            return ()
+        numbers = []
+        for a in appointments:
+            if a.status.value != "checked_in":
+                continue
+            try:
+                _, ticket = self.backend.check_in(a.code, lang=self.screen.lang,
+                                                  request_id=check_in_request_id(self.kiosk_id, a.code, day))
+            except KioskBackendError:
+                continue            # checked in elsewhere: the citizen types the number
+            numbers.append(ticket.number)
+        return tuple(numbers)
+
+    def rate(self) -> CitizenScreen:
+        """Open the rating page (kiosk_app/civic.py) with the citizen's tickets offered."""
+        if self._citizen() is None or self.civic is None:
+            return self.screen
+        self._touch()
+        self._show(page="loading", message=tr("cz_loading", self.screen.lang))
+        offers = self.my_tickets()
+        self._show(page="rating", message="")
+        self.civic.open_rating(self.screen.lang, offers)
+        return self.screen
+
+    def _civic_changed(self, civic_screen) -> None:
+        if civic_screen.page == "closed" and self.screen.page == "rating":
+            self.menu()
+        elif self.screen.page == "rating":
+            self._touch()
+
     def take_ticket(self) -> CitizenScreen:
         """Back to the services: the ticket flow asks `ticket_priority` (green for the elderly)."""
         if self._citizen() is None:
@@ -258,6 +310,8 @@ class CitizenServices:
             self.identity = None
             lang = self.screen.lang
             self.screen = CitizenScreen(lang=lang, since=self.clock.monotonic())
+        if had and self.civic is not None and self.civic.active:
+            self.civic.close()
         if had:
             self.identity_flow.wipe()
             log.info("citizen session ended and wiped")
@@ -268,7 +322,7 @@ class CitizenServices:
 
     def tick(self) -> CitizenScreen:
         s = self.screen
-        if s.page in ("closed", "take_ticket", "loading", "printing"):
+        if s.page in PASSIVE + ("loading", "printing"):
             return s
         limit = self.elderly_idle_timeout_s if self.elderly() else self.idle_timeout_s
         if self.clock.monotonic() - s.since >= limit:

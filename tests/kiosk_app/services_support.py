@@ -68,7 +68,8 @@ def build(endpoint, hall_config, *, receipt_url: str | None = None, a4_url: str 
     service = IdentityService(KioskConfig(id="kiosk-01", hall=HALL, idcard_url=f"sim://idcard?name={reader_name}"),
                               clock, report)
     identity_flow = service.flow
-    citizen = CitizenServices(backend, identity_flow, clock, hall_config, kiosk_id="kiosk-01",
+    civic = CivicPages(backend, clock)
+    citizen = CitizenServices(backend, identity_flow, clock, hall_config, kiosk_id="kiosk-01", civic=civic,
                               show_ticket=flow.show_ticket, licences=LicencePrinting(backend, a4, "kiosk-01"),
                               report_fault=report)
     flow.priority_for = citizen.ticket_priority
@@ -87,7 +88,7 @@ def build(endpoint, hall_config, *, receipt_url: str | None = None, a4_url: str 
             changed.notify_all()
     service.reader.subscribe_cards(on_card)
     service.start()
-    return Services(clock, flow, identity_flow, citizen, CivicPages(backend), backend, faults, service, reader_name,
+    return Services(clock, flow, identity_flow, citizen, civic, backend, faults, service, reader_name,
                     changed, card_events)
 
 

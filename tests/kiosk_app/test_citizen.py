@@ -8,6 +8,7 @@ import logging
 import cups
 import pytest
 
+from hall_controller import contract
 from tests.support.privacy import watch_writes
 
 from .services_support import HALL, build, identify
@@ -169,3 +170,71 @@ def test_not_printable_licence_is_refused(services, server):
     assert "窗口领取" in services.citizen.print_licence(lic.licence_id).message
 
 
+
+
+def serve(device, hall_config, number: str) -> None:
+    """A window that serves the ticket's service calls it and finishes it."""
+    window = next(w.number for w in hall_config.windows if number[0] in w.services)
+    caller = device(f"caller-w{window}")
+    topic = contract.WINDOW_REQUEST.format(hall=HALL, client=f"caller-w{window}")
+    for action in ({"action": "call", "ticket": number}, {"action": "finish"}):
+        assert caller.request(topic, {"window": window, **action})["status"] == "ok"
+
+
+def test_the_identified_citizen_rates_the_ticket_of_their_appointment(services, server, device, suite_config):
+    who = with_appointment(server)
+    identify(services, who)
+    s = services.citizen.show_appointments()
+    code = next(a.code for a in s.appointments if a.status.value == "booked")
+    services.citizen.check_in(code)
+    number = services.flow.screen.ticket.number
+    services.flow.done()
+    # not served yet: the rating says so
+    identify(services, who)
+    services.citizen.rate()
+    civic = services.civic
+    assert services.citizen.screen.page == "rating" and civic.screen.page == "rate_entry"
+    assert number in civic.screen.offers
+    civic.start_rating(number)
+    civic.choose_score(4)
+    assert civic.submit().message == "该号码尚未办结，办结后再评价"
+    serve(device, suite_config.hall(HALL), number)
+    # served; the platform is down, the controller keeps the rating
+    server.set_faults(error_rate=1.0)
+    civic.start_rating(number)
+    civic.choose_score(5)
+    civic.toggle_reason("friendly")
+    civic.set_comment("  讲解很耐心  ")
+    assert civic.submit().page == "rated"
+    civic.close()
+    assert services.citizen.screen.page == "menu"      # back to the citizen's menu
+    server.clear_faults()
+    civic.open_rating("zh")
+    civic.scanned(f"https://example.gov.cn/q/{HALL}/{number}")
+    assert civic.screen.entry == number
+    civic.confirm_entry()
+    civic.choose_score(1)
+    assert civic.submit().message == "该号码已评价过"
+    services.citizen.finish()
+    assert not civic.active and services.identity_flow.identity is None
+
+
+def test_rating_by_typed_number_and_idle_timeouts(services, server):
+    civic = services.civic
+    civic.open_rating("en")
+    for ch in "a0x":
+        civic.key(ch)
+    civic.backspace()
+    assert civic.screen.entry == "A0"
+    assert civic.confirm_entry().message == "Not a ticket number (e.g. A001)"
+    services.clock.advance(61)
+    assert civic.tick().page == "closed"
+    identify(services, server.citizens()[4])
+    services.clock.advance(59)
+    assert services.citizen.tick().page == "menu" and services.identity_flow.tick().state == "identified"
+    services.citizen.show_progress()            # busy: the idle time starts again for both
+    services.clock.advance(59)
+    assert services.citizen.tick().page == "progress" and services.identity_flow.tick().state == "identified"
+    services.clock.advance(2)
+    assert services.citizen.tick().page == "closed"
+    assert services.identity_flow.identity is None and services.citizen.screen.applications == ()
