@@ -101,8 +101,9 @@ class CitizenServices:
                  kiosk_id: str, show_ticket: Callable[[TicketInfo], object] | None = None,
                  licences: LicencePrinting | None = None, idle_timeout_s: float = 60.0,
                  elderly_idle_timeout_s: float = 120.0, elderly: Callable[[], bool] = lambda: False,
-                 report_fault: Callable[[str, str], None] | None = None, civic: CivicPages | None = None) -> None:
-        self.civic = civic
+                 report_fault: Callable[[str, str], None] | None = None, civic: CivicPages | None = None,
+                 lang: Callable[[], str] | None = None) -> None:
+        self.civic, self.lang = civic, lang
         if civic is not None:
             civic.listeners.append(self._civic_changed)
         self.backend, self.identity_flow, self.clock, self.hall = backend, identity, clock, hall
@@ -148,7 +149,8 @@ class CitizenServices:
         self.identity = identity
         is_green = green.ticket_priority(identity.birth_date, self.clock, self.hall) == green.GREEN
         log.info("citizen session opened for %s (green=%s)", identity.masked_id, is_green)
-        return self._show(page="menu", lang=lang or self.screen.lang, masked_id=identity.masked_id,
+        lang = lang or (self.lang() if self.lang is not None else self.screen.lang)
+        return self._show(page="menu", lang=lang, masked_id=identity.masked_id,
                           green=is_green, message="")
 
     def set_lang(self, lang: str) -> CitizenScreen:

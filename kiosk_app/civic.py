@@ -48,6 +48,7 @@ STRINGS.update({
     "rate_already": {"zh": "该号码已评价过", "en": "This ticket has already been rated"},
     "rate_offline": {"zh": "暂时无法提交评价，请稍后再试", "en": "The rating cannot be sent now, please try later"},
     "rate_enter": {"zh": "请输入或扫描号票上的号码", "en": "Type or scan the number on your ticket"},
+    "rate_ok": {"zh": "确定", "en": "OK"},
     "rate_bad_ticket": {"zh": "号码有误，例如 A001", "en": "Not a ticket number (e.g. A001)"},
     "rate_comment": {"zh": "意见建议（可选）", "en": "Comment (optional)"},
     "rate_mine": {"zh": "您今天的号码", "en": "Your tickets today"},
@@ -83,6 +84,7 @@ class CivicScreen:
     message: str = ""
     request_id: str | None = None
     choices: tuple[str, ...] = field(default_factory=tuple)
+    topic: str = ""                      # guide or rate
     category: str | None = None          # the guide: matters of one service code (A, B, ...)
     entry: str = ""                      # the rating: the ticket number being typed or scanned
     offers: tuple[str, ...] = ()         # the rating: tickets of the identified citizen
@@ -150,7 +152,7 @@ class CivicPages:
 
     # -- service guide -------------------------------------------------------------------
     def open_guide(self, lang: str = "zh") -> CivicScreen:
-        self._show(lang=lang, guide=None)
+        self._show(lang=lang, guide=None, topic="guide")
         try:
             matters = tuple(sorted(self.backend.matters(), key=lambda m: (m.service_code, m.matter_id)))
         except KioskBackendError as err:
@@ -188,8 +190,8 @@ class CivicPages:
     # -- rating --------------------------------------------------------------------------
     def open_rating(self, lang: str = "zh", offers: tuple[str, ...] = ()) -> CivicScreen:
         """Ask for the ticket: typed on the keypad, scanned, or one of the identified citizen's."""
-        return self._show(page="rate_entry", lang=lang, entry="", offers=tuple(offers), ticket=None, score=None,
-                          reasons=(), choices=(), comment="", message=tr("rate_enter", lang))
+        return self._show(page="rate_entry", topic="rate", lang=lang, entry="", offers=tuple(offers), ticket=None,
+                          score=None, reasons=(), choices=(), comment="", message=tr("rate_enter", lang))
 
     def key(self, char: str) -> CivicScreen:
         entry = (self.screen.entry + char.upper())[:8]
@@ -209,8 +211,8 @@ class CivicPages:
         return self.start_rating(ticket, self.screen.lang)
 
     def start_rating(self, ticket: str, lang: str = "zh") -> CivicScreen:
-        return self._show(page="rate", lang=lang, ticket=ticket, score=None, reasons=(), choices=(), comment="",
-                          request_id=uuid.uuid4().hex, message=tr("rate_ticket", lang, ticket=ticket))
+        return self._show(page="rate", topic="rate", lang=lang, ticket=ticket, score=None, reasons=(), choices=(),
+                          comment="", request_id=uuid.uuid4().hex, message=tr("rate_ticket", lang, ticket=ticket))
 
     def set_comment(self, text: str) -> CivicScreen:
         return self._show(comment=text.strip()[:500])
