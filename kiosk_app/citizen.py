@@ -17,7 +17,7 @@ import hashlib
 import logging
 import threading
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from config.schema import HallConfig
 from drivers.core.clock import Clock
@@ -27,10 +27,13 @@ from kiosk_app import green
 from kiosk_app.civic import CivicPages
 from kiosk_app.backend import BackendBroken, BackendUnavailable, KioskBackend, KioskBackendError, NotFound
 from kiosk_app.i18n import STRINGS, tr
-from kiosk_app.identity import IDENTIFIED, IDLE, Identity, IdentityFlow
 from kiosk_app.licence_print import LicencePrinting
 
+if TYPE_CHECKING:    # kiosk_app.identity loads the face stack (OpenCV): only when identification is configured
+    from kiosk_app.identity import Identity, IdentityFlow
+
 log = logging.getLogger(__name__)
+IDENTIFIED, IDLE = "identified", "idle"      # kiosk_app.identity's states
 
 STRINGS.update({
     "cz_title": {"zh": "个人办事", "en": "My services"},
