@@ -27,6 +27,7 @@ from kiosk_app import green
 from kiosk_app.civic import CivicPages
 from kiosk_app.backend import BackendBroken, BackendUnavailable, KioskBackend, KioskBackendError, NotFound
 from kiosk_app.i18n import STRINGS, tr
+from kiosk_app.observe import notify
 from kiosk_app.licence_print import LicencePrinting
 
 if TYPE_CHECKING:    # kiosk_app.identity loads the face stack (OpenCV): only when identification is configured
@@ -125,12 +126,7 @@ class CitizenServices:
         with self._lock:
             self.screen = replace(self.screen, since=self.clock.monotonic(), **changes)
             screen = self.screen
-        for listener in list(self.listeners):
-            try:
-                listener(screen)
-            except RuntimeError:  # its window is gone
-                self.listeners.remove(listener)
-        return screen
+        return notify(self.listeners, screen)
 
     @property
     def active(self) -> bool:

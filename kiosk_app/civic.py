@@ -18,6 +18,7 @@ from drivers.core.clock import Clock, SystemClock
 from hall_controller.backend import models as bm
 from kiosk_app.backend import BackendBroken, BackendUnavailable, KioskBackendError, NotFound
 from kiosk_app.i18n import STRINGS, tr
+from kiosk_app.observe import notify
 
 log = logging.getLogger(__name__)
 
@@ -129,12 +130,7 @@ class CivicPages:
     def _show(self, **changes) -> CivicScreen:
         self.screen = replace(self.screen, since=self.clock.monotonic(), **changes)
         screen = self.screen
-        for listener in list(self.listeners):
-            try:
-                listener(screen)
-            except RuntimeError:  # its window is gone
-                self.listeners.remove(listener)
-        return screen
+        return notify(self.listeners, screen)
 
     @property
     def active(self) -> bool:

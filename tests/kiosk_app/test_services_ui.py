@@ -16,6 +16,7 @@ from kiosk_app.ui import KioskWindow
 
 from .services_support import HALL, build, identify
 from .test_e2e import wait_until
+from .test_identity_ui import side_by_side
 
 
 @pytest.fixture
@@ -53,17 +54,10 @@ def settled(window):
 
 def shot(window, tmp_path: Path, name: str, before=None) -> None:
     """Save the window (with `before` on its left, when given)."""
-    from PySide6.QtGui import QPainter, QPixmap
     path = tmp_path / name
     image = settled(window)
     if before is not None:
-        both = QPixmap(image.width() * 2 + 20, image.height())
-        both.fill()
-        painter = QPainter(both)
-        painter.drawPixmap(0, 0, before)
-        painter.drawPixmap(image.width() + 20, 0, image)
-        painter.end()
-        image = both.scaledToWidth(1600)
+        image = side_by_side(before, image).scaledToWidth(1600)
     assert image.save(str(path))
     if os.environ.get("KIOSK_SCREENS"):
         shutil.copy(path, Path(os.environ["KIOSK_SCREENS"]) / name)
