@@ -294,8 +294,8 @@ class CitizenServices:
         self._touch()
         page = "printed" if outcome.printed else "message"
         if outcome.printed and self.screen.licences:   # what the platform now says: one more print
-            self._show(licences=tuple(x.model_copy(update={"print_count": x.print_count + 1}) if x.licence_id == licence_id
-                                      else x for x in self.screen.licences))
+            self._show(licences=tuple(x.model_copy(update={"print_count": x.print_count + 1})
+                                      if x.licence_id == licence_id else x for x in self.screen.licences))
         return self._show(page=page, message=tr(outcome.message, lang))
 
     def confirm_print(self) -> CitizenScreen:

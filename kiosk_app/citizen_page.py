@@ -16,6 +16,16 @@ from kiosk_app.pagekit import GOLD, GOOD, WARN, button, card, clear, font, label
 STATUS_ZH = {"booked": "待签到", "checked_in": "已签到", "cancelled": "已取消", "expired": "已过期"}
 
 
+def item(text: QWidget, action: QWidget | None) -> QWidget:
+    """One list entry: the text on its own lines (it may wrap), the action under it on the right."""
+    if action is None:
+        return card(text)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(action)
+    return card(text, row)
+
+
 class _Bridge(QObject):
     changed = Signal(object)
 
@@ -83,12 +93,12 @@ class CitizenPage(QWidget):
     def _appointments(self, s: CitizenScreen, k: float, lang: str) -> None:
         for a in s.appointments:
             status = STATUS_ZH.get(a.status.value, a.status.value) if lang == "zh" else a.status.value.replace("_", " ")
-            row = QHBoxLayout()
-            row.addWidget(label(f"{a.matter_name}\n{a.slot_start}–{a.slot_end} · {status}", 32, k, bold=True), 1)
+            action = None
             if a.status.value == "booked":
-                row.addWidget(button(tr("cz_check_in", lang), 36, k, self._do(lambda c=a.code: self.citizen.check_in(c)),
-                                     name=f"check-in-{a.code}", height=100, width=220))
-            self.body.addWidget(card(row))
+                action = button(tr("cz_check_in", lang), 36, k, self._do(lambda c=a.code: self.citizen.check_in(c)),
+                                name=f"check-in-{a.code}", height=100, width=220)
+            self.body.addWidget(item(label(f"{a.matter_name}\n{a.slot_start}–{a.slot_end} · {status}", 32, k,
+                                           bold=True), action))
 
     def _progress(self, s: CitizenScreen, k: float, lang: str) -> None:
         for app in s.applications:
@@ -99,17 +109,15 @@ class CitizenPage(QWidget):
 
     def _licences(self, s: CitizenScreen, k: float, lang: str) -> None:
         for lic in s.licences:
-            row = QHBoxLayout()
             note = tr("cz_printed_times", lang, n=lic.print_count) if lic.print_count else ""
             text = f"{lic.title}\n{lic.issuer} · {lic.issued_on:%Y-%m-%d}" + (f" · {note}" if note else "")
-            row.addWidget(label(text, 30, k, bold=True), 1)
             if lic.printable:
-                row.addWidget(button(tr("cz_print", lang), 36, k,
-                                     self._do(lambda lid=lic.licence_id: self.citizen.print_licence(lid)),
-                                     name=f"print-{lic.licence_id}", height=100, width=220))
+                action = button(tr("cz_print", lang), 36, k,
+                                self._do(lambda lid=lic.licence_id: self.citizen.print_licence(lid)),
+                                name=f"print-{lic.licence_id}", height=100, width=220)
             else:
-                row.addWidget(label(tr("cz_window_only", lang), 28, k, colour=WARN))
-            self.body.addWidget(card(row))
+                action = label(tr("cz_window_only", lang), 28, k, colour=WARN, align=Qt.AlignRight)
+            self.body.addWidget(item(label(text, 30, k, bold=True), action))
 
     def _confirm_print(self, s: CitizenScreen, k: float, lang: str) -> None:
         self.body.addWidget(button(tr("lic_yes", lang), 44, k, self._do(self.citizen.confirm_print),

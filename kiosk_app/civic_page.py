@@ -119,7 +119,8 @@ class CivicPage(QWidget):
         grid.setSpacing(14)
         keys = [svc.code for svc in self.hall.services] + list("1234567890")
         for i, ch in enumerate(keys):
-            grid.addWidget(button(ch, 44, k, lambda c=ch: self.civic.key(c), name=f"key-{ch}", height=100), i // 5, i % 5)
+            key = button(ch, 44, k, lambda c=ch: self.civic.key(c), name=f"key-{ch}", height=100)
+            grid.addWidget(key, i // 5, i % 5)
         n = len(keys)
         grid.addWidget(button("⌫", 44, k, self.civic.backspace, name="key-back", height=100), n // 5, n % 5)
         self.body.addLayout(grid)
@@ -140,7 +141,8 @@ class CivicPage(QWidget):
             for i, code in enumerate(s.choices):
                 on = code in s.reasons
                 b = button(("✓ " if on else "") + tr(f"reason_{code}", lang), 30, k,
-                           lambda c=code: self.civic.toggle_reason(c), secondary=not on, name=f"reason-{code}", height=80)
+                           lambda c=code: self.civic.toggle_reason(c), secondary=not on, name=f"reason-{code}",
+                           height=80)
                 row.addWidget(b, i // 2, i % 2)
             self.body.addLayout(row)
             self.comment = QLineEdit(s.comment)
