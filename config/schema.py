@@ -167,6 +167,8 @@ class KioskConfig(Strict):
     broker: BrokerConfig = BrokerConfig()
     printer_url: str | None = Field(None, description="receipt printer, e.g. tcp://127.0.0.1:9100")
     idcard_url: str | None = None
+    a4_printer_url: str | None = Field(None, description="licence printer for identified citizens, "
+                                                         "e.g. cups://Licence_A4")
     language: Literal["zh", "en"] = "zh"
     idle_timeout_s: float = Field(60, ge=5, le=600)
     elderly_idle_timeout_s: float = Field(120, ge=5, le=900)

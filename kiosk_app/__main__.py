@@ -43,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kiosk: {args.config}: {err}", file=sys.stderr)
         return 78
     app = application(sys.argv)
-    window = KioskWindow(kiosk.flow, hall, identity=kiosk.identity and kiosk.identity.flow)
+    window = KioskWindow(kiosk.flow, hall, identity=kiosk.identity and kiosk.identity.flow, citizen=kiosk.citizen,
+                         civic=kiosk.civic)
     kiosk.board_listeners.append(window.on_board)
     try:
         kiosk.start()

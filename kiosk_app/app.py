@@ -12,7 +12,12 @@ from drivers.escpos.printer import ReceiptPrinter
 from hall_controller import contract
 from hall_controller.contract import Presence, encode
 from hall_controller.mqtt import Endpoint
+from drivers.a4printer.printer import A4Printer
+from kiosk_app.backend import KioskBackend
+from kiosk_app.citizen import CitizenServices
+from kiosk_app.civic import CivicPages
 from kiosk_app.flow import KioskFlow
+from kiosk_app.licence_print import LicencePrinting
 from kiosk_app.ticketing import TicketClient
 
 log = logging.getLogger(__name__)
@@ -41,8 +46,25 @@ class Kiosk:
         if config.idcard_url:
             from kiosk_app.identity_setup import IdentityService   # OpenCV and the models only when used
             self.identity = IdentityService(config, SystemClock(), self._fault)
+        self._build_services(config, hall)
         self.board_listeners: list = []
         self.endpoint.subscribe(contract.BOARD.format(hall=hall.id), self._on_board)
+
+    def _build_services(self, config: KioskConfig, hall: HallConfig) -> None:
+        """The guide and rating (no ID needed); with identification, the citizen's services."""
+        self.backend = KioskBackend(self.endpoint, hall.id)
+        self.civic = CivicPages(self.backend, SystemClock(), idle_timeout_s=config.idle_timeout_s)
+        self.a4 = A4Printer(config.a4_printer_url, clock=SystemClock()) if config.a4_printer_url else None
+        self.citizen = None
+        if self.identity is not None:
+            self.citizen = CitizenServices(
+                self.backend, self.identity.flow, SystemClock(), hall, kiosk_id=config.id,
+                show_ticket=self.flow.show_ticket, licences=LicencePrinting(self.backend, self.a4, config.id),
+                idle_timeout_s=config.idle_timeout_s, elderly_idle_timeout_s=config.elderly_idle_timeout_s,
+                elderly=lambda: self.flow.screen.elderly, report_fault=self._fault, civic=self.civic,
+                lang=lambda: self.flow.screen.lang)
+            self.flow.priority_for = self.citizen.ticket_priority
+            self.flow.session_end.append(self.citizen.finish)
 
     def _fault(self, device: str, message: str) -> None:
         self.faults.append((device, message))
@@ -65,6 +87,11 @@ class Kiosk:
                 self.printer.start()
             except Exception as err:  # noqa: BLE001 - a missing printer must not stop the kiosk
                 self._fault("printer", str(err))
+        if self.a4 is not None:
+            try:
+                self.a4.start()
+            except Exception as err:  # noqa: BLE001 - licences wait; everything else works
+                self._fault("a4printer", str(err))
         if self.identity is not None:
             self.identity.start()
         self.endpoint.start(timeout)

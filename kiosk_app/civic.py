@@ -8,13 +8,17 @@ the controller even then, so only a missing controller makes rating fail.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Callable, Protocol
+
+from drivers.core.clock import Clock, SystemClock
 
 from hall_controller.backend import models as bm
 from kiosk_app.backend import BackendBroken, BackendUnavailable, KioskBackendError, NotFound
 from kiosk_app.i18n import STRINGS, tr
+from kiosk_app.observe import notify
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +48,11 @@ STRINGS.update({
     "rate_not_served": {"zh": "该号码尚未办结，办结后再评价", "en": "This ticket has not been served yet"},
     "rate_already": {"zh": "该号码已评价过", "en": "This ticket has already been rated"},
     "rate_offline": {"zh": "暂时无法提交评价，请稍后再试", "en": "The rating cannot be sent now, please try later"},
+    "rate_enter": {"zh": "请输入或扫描号票上的号码", "en": "Type or scan the number on your ticket"},
+    "rate_ok": {"zh": "确定", "en": "OK"},
+    "rate_bad_ticket": {"zh": "号码有误，例如 A001", "en": "Not a ticket number (e.g. A001)"},
+    "rate_comment": {"zh": "意见建议（可选）", "en": "Comment (optional)"},
+    "rate_mine": {"zh": "您今天的号码", "en": "Your tickets today"},
     "reason_fast": {"zh": "办理快捷", "en": "Fast"},
     "reason_friendly": {"zh": "态度热情", "en": "Friendly"},
     "reason_clear": {"zh": "讲解清楚", "en": "Clear explanations"},
@@ -76,6 +85,20 @@ class CivicScreen:
     message: str = ""
     request_id: str | None = None
     choices: tuple[str, ...] = field(default_factory=tuple)
+    topic: str = ""                      # guide or rate
+    category: str | None = None          # the guide: matters of one service code (A, B, ...)
+    entry: str = ""                      # the rating: the ticket number being typed or scanned
+    offers: tuple[str, ...] = ()         # the rating: tickets of the identified citizen
+    comment: str = ""
+    since: float = 0.0
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m.service_code for m in self.matters))
+
+    @property
+    def shown_matters(self) -> tuple[bm.Matter, ...]:
+        return tuple(m for m in self.matters if self.category in (None, m.service_code))
 
 
 def _message_for(err: KioskBackendError, lang: str) -> str:
@@ -88,28 +111,54 @@ def _message_for(err: KioskBackendError, lang: str) -> str:
     return str(err)
 
 
+TICKET = re.compile(r"([A-Z]\d{3,4})$")
+
+
+def ticket_from(text: str) -> str | None:
+    """A ticket number typed (a001) or scanned from the ticket's QR link (.../q/hall/A001)."""
+    match = TICKET.search(text.strip().upper().rstrip("/"))
+    return match.group(1) if match else None
+
+
 class CivicPages:
-    def __init__(self, backend: Backend) -> None:
-        self.backend = backend
-        self.screen = CivicScreen()
+    def __init__(self, backend: Backend, clock: Clock | None = None, *, idle_timeout_s: float = 60.0) -> None:
+        self.backend, self.clock = backend, clock or SystemClock()
+        self.idle_timeout_s = idle_timeout_s
+        self.screen = CivicScreen(since=self.clock.monotonic())
+        self.listeners: list[Callable[[CivicScreen], None]] = []
 
     def _show(self, **changes) -> CivicScreen:
-        self.screen = replace(self.screen, **changes)
-        return self.screen
+        self.screen = replace(self.screen, since=self.clock.monotonic(), **changes)
+        screen = self.screen
+        return notify(self.listeners, screen)
+
+    @property
+    def active(self) -> bool:
+        return self.screen.page != "closed"
 
     def close(self) -> CivicScreen:
         """End the session: nothing stays."""
         self.screen = CivicScreen(lang=self.screen.lang)
+        return self._show()
+
+    def tick(self, limit: float | None = None) -> CivicScreen:
+        if self.active and self.clock.monotonic() - self.screen.since >= (limit or self.idle_timeout_s):
+            return self.close()
         return self.screen
 
     # -- service guide -------------------------------------------------------------------
     def open_guide(self, lang: str = "zh") -> CivicScreen:
-        self._show(lang=lang, guide=None)
+        self._show(lang=lang, guide=None, topic="guide")
         try:
             matters = tuple(sorted(self.backend.matters(), key=lambda m: (m.service_code, m.matter_id)))
         except KioskBackendError as err:
             return self._show(page="message", message=_message_for(err, lang))
-        return self._show(page="guide_list", matters=matters, message=tr("guide_choose", lang))
+        return self._show(page="guide_list", matters=matters, category=None, message=tr("guide_choose", lang))
+
+    def choose_category(self, code: str | None) -> CivicScreen:
+        if code is not None and code not in self.screen.categories:
+            raise ValueError(f"no matters of category {code!r}")
+        return self._show(page="guide_list", category=code, guide=None)
 
     def show_guide(self, matter_id: str) -> CivicScreen:
         lang = self.screen.lang
@@ -135,9 +184,34 @@ class CivicPages:
         return lines
 
     # -- rating --------------------------------------------------------------------------
+    def open_rating(self, lang: str = "zh", offers: tuple[str, ...] = ()) -> CivicScreen:
+        """Ask for the ticket: typed on the keypad, scanned, or one of the identified citizen's."""
+        return self._show(page="rate_entry", topic="rate", lang=lang, entry="", offers=tuple(offers), ticket=None,
+                          score=None, reasons=(), choices=(), comment="", message=tr("rate_enter", lang))
+
+    def key(self, char: str) -> CivicScreen:
+        entry = (self.screen.entry + char.upper())[:8]
+        return self._show(entry=entry)
+
+    def backspace(self) -> CivicScreen:
+        return self._show(entry=self.screen.entry[:-1])
+
+    def scanned(self, text: str) -> CivicScreen:
+        """A scanner read the ticket's QR code (or typed like a keyboard)."""
+        return self._show(entry=ticket_from(text) or "", message=self.screen.message)
+
+    def confirm_entry(self) -> CivicScreen:
+        ticket = ticket_from(self.screen.entry)
+        if ticket is None:
+            return self._show(message=tr("rate_bad_ticket", self.screen.lang))
+        return self.start_rating(ticket, self.screen.lang)
+
     def start_rating(self, ticket: str, lang: str = "zh") -> CivicScreen:
-        return self._show(page="rate", lang=lang, ticket=ticket, score=None, reasons=(), choices=(),
-                          request_id=uuid.uuid4().hex, message=tr("rate_ticket", lang, ticket=ticket))
+        return self._show(page="rate", topic="rate", lang=lang, ticket=ticket, score=None, reasons=(), choices=(),
+                          comment="", request_id=uuid.uuid4().hex, message=tr("rate_ticket", lang, ticket=ticket))
+
+    def set_comment(self, text: str) -> CivicScreen:
+        return self._show(comment=text.strip()[:500])
 
     def choose_score(self, score: int) -> CivicScreen:
         if not 1 <= score <= 5:
@@ -157,7 +231,8 @@ class CivicPages:
             return s
         try:
             # the same request id for a retry of this rating: stored once
-            self.backend.rate(s.ticket, s.score, reason_codes=list(s.reasons), request_id=s.request_id)
+            self.backend.rate(s.ticket, s.score, reason_codes=list(s.reasons), comment=s.comment,
+                              request_id=s.request_id)
         except KioskBackendError as err:
             code = err.code
             key = {"not_served": "rate_not_served", "already_rated": "rate_already"}.get(code or "")

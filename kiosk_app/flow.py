@@ -19,6 +19,7 @@ from kiosk_app.i18n import tr
 from kiosk_app.ticketing import TicketRefused, TicketUnavailable
 
 log = logging.getLogger(__name__)
+PRIORITY_NOTES = {"green": "green_notice", "appointment": "appointment_notice"}
 
 
 class TicketSource(Protocol):
@@ -49,6 +50,10 @@ class KioskFlow:
         self.report_fault = report_fault or (lambda device, message: None)
         self.screen = Screen(since=clock.monotonic())
         self.listeners: list[Callable[[Screen], None]] = []
+        # Hooks for the identified citizen (kiosk_app/citizen.py): the priority a new ticket
+        # gets (the green channel), and who to tell when the session ends.
+        self.priority_for: Callable[[], str] = lambda: "normal"
+        self.session_end: list[Callable[[], None]] = []
 
     def _show(self, **changes) -> Screen:
         self.screen = replace(self.screen, since=self.clock.monotonic(), **changes)
@@ -69,6 +74,8 @@ class KioskFlow:
     def choose_service(self, service: str, priority: str = "normal") -> Screen:
         lang = self.screen.lang
         self._show(page="issuing", message=tr("issuing", lang))
+        if priority == "normal":
+            priority = self.priority_for()
         try:
             info = self.tickets.request(service, priority=priority, lang=lang)
         except TicketRefused as err:
@@ -76,7 +83,12 @@ class KioskFlow:
         except TicketUnavailable:
             self.report_fault("controller", "no answer to ticket request")
             return self._show(page="error", message=tr("offline", lang))
-        printed, message = self._print(info, lang)
+        return self.show_ticket(info)
+
+    def show_ticket(self, info: TicketInfo) -> Screen:
+        """Print a ticket and show it (QR code when it cannot be printed); also for tickets
+        issued elsewhere, such as an appointment check-in."""
+        printed, message = self._print(info, self.screen.lang)
         return self._show(page="ticket", ticket=info, printed=printed, show_qr=not printed, message=message)
 
     def _print(self, info: TicketInfo, lang: str) -> tuple[bool, str]:
@@ -89,7 +101,8 @@ class KioskFlow:
             people_ahead=info.people_ahead,
             estimated_wait_min=None if info.estimated_wait_min is None else int(round(info.estimated_wait_min)),
             window_area=info.area if lang == "zh" else (info.area_en or info.area),
-            issued_at=datetime.fromisoformat(info.issued_at), qr_url=info.qr_url, lang=lang)
+            issued_at=datetime.fromisoformat(info.issued_at), qr_url=info.qr_url, lang=lang,
+            notice=tr(PRIORITY_NOTES[info.priority], lang) if info.priority in PRIORITY_NOTES else None)
         try:
             self.print_ticket(receipt)
         except DeviceError as err:
@@ -104,7 +117,10 @@ class KioskFlow:
 
     def reset(self) -> Screen:
         """End the session: nothing of it stays on screen or in memory."""
-        return self._show(page="home", ticket=None, printed=False, message="", show_qr=False)
+        screen = self._show(page="home", ticket=None, printed=False, message="", show_qr=False)
+        for end in list(self.session_end):
+            end()
+        return screen
 
     def tick(self) -> Screen:
         """Called periodically: return home after the page's timeout."""

@@ -44,6 +44,13 @@ STRINGS.update({
 })
 
 
+# Priority tickets (kiosk_app/green.py, appointment check-in): on screen and on the ticket.
+STRINGS.update({
+    "green_notice": {"zh": "绿色通道 · 优先办理", "en": "Green channel: priority service"},
+    "appointment_notice": {"zh": "预约签到 · 优先办理", "en": "Appointment: priority service"},
+})
+
+
 def tr(key: str, lang: str = "zh", **kw) -> str:
     text = STRINGS[key].get(lang) or STRINGS[key]["zh"]
     return text.format(**kw) if kw else text

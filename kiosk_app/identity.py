@@ -144,6 +144,12 @@ class IdentityFlow:
         return self._show(state=IDLE, prompt_zh="", prompt_en="", message="", accepted_frames=0,
                           needed_frames=0, masked_id="", face_verified=False, reasons=(), attempt=0)
 
+    def touch(self) -> None:
+        """The identified citizen is still busy (kiosk_app/citizen.py): restart the idle time."""
+        if self.view.state == IDENTIFIED:
+            with self._lock:
+                self.view = replace(self.view, since=self.clock.monotonic())
+
     def tick(self) -> IdentityView:
         """Called periodically: a page left alone for `idle_timeout_s` is wiped."""
         view = self.view

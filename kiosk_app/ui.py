@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from config.schema import HallConfig
-from kiosk_app.flow import KioskFlow, Screen
+from kiosk_app.flow import PRIORITY_NOTES, KioskFlow, Screen
 from kiosk_app.i18n import tr
 
 BG = "#0b3d91"
@@ -44,10 +44,11 @@ def qr_pixmap(text: str, size: int) -> QPixmap:
 
 
 class KioskWindow(QWidget):
-    def __init__(self, flow: KioskFlow, hall: HallConfig, identity=None) -> None:
+    def __init__(self, flow: KioskFlow, hall: HallConfig, identity=None, citizen=None, civic=None) -> None:
         super().__init__()
         self.flow, self.hall = flow, hall
         self.identify_page = None   # kiosk_app/identify_page.py, when the kiosk identifies citizens
+        self.citizen_page = self.civic_page = None   # kiosk_app/citizen_page.py, civic_page.py
         self.pool = QThreadPool.globalInstance()
         self.bridge = _Bridge(self)
         self.bridge.changed.connect(self.render)
@@ -69,6 +70,7 @@ class KioskWindow(QWidget):
         self._build_message()
         if identity is not None:
             self._build_identify(identity)
+        self._build_services(citizen, civic)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.flow.tick)
         self.timer.start(1000)
@@ -152,6 +154,48 @@ class KioskWindow(QWidget):
         timer.timeout.connect(lambda: self.intent(identity.tick))
         timer.start(1000)
 
+    def _build_services(self, citizen, civic) -> None:
+        """The guide and rating pages (no ID needed) and the identified citizen's pages."""
+        from kiosk_app.citizen_page import CitizenPage
+        from kiosk_app.civic_page import CivicPage
+        scale = lambda: 1.35 if self.flow.screen.elderly else 1.0  # noqa: E731
+        rerender = lambda _screen: self.render(self.flow.screen)  # noqa: E731
+        timer = QTimer(self)
+        if civic is not None:
+            self.civic_page = CivicPage(civic, self.hall, scale, self.intent)
+            self.civic_page.bridge.changed.connect(rerender)
+            self.stack.addWidget(self.civic_page)
+            row = QHBoxLayout()
+            self.guide_button = QPushButton()
+            self.guide_button.setObjectName("guide")
+            self.guide_button.clicked.connect(lambda: self.intent(lambda: civic.open_guide(self.flow.screen.lang)))
+            self.rate_button = QPushButton()
+            self.rate_button.setObjectName("rate")
+            self.rate_button.clicked.connect(lambda: civic.open_rating(self.flow.screen.lang))
+            for b in (self.guide_button, self.rate_button):
+                b.setMinimumHeight(90)
+                row.addWidget(b)
+            self.stack.widget(0).layout().addLayout(row)
+            timer.timeout.connect(lambda: civic.tick(self.flow.elderly_idle_timeout_s if self.flow.screen.elderly
+                                                     else self.flow.idle_timeout_s))
+        if citizen is not None:
+            self.citizen_page = CitizenPage(citizen, scale, self.intent)
+            self.citizen_page.bridge.changed.connect(rerender)
+            self.stack.addWidget(self.citizen_page)
+            timer.timeout.connect(citizen.tick)
+        timer.start(1000)
+
+    def _service_page(self):
+        """The page of a service in use, if any: rating/guide, then the citizen's, then identify."""
+        if self.civic_page is not None and self.civic_page.civic.active:
+            return self.civic_page
+        if self.citizen_page is not None and self.citizen_page.citizen.active:
+            return self.citizen_page
+        citizen_busy = self.citizen_page is not None and self.citizen_page.citizen.session
+        if self.identify_page is not None and self.identify_page.active and not citizen_busy:
+            return self.identify_page
+        return None
+
     # -- behaviour --------------------------------------------------------------------
     def intent(self, fn) -> None:
         self.pool.start(_Task(fn))
@@ -178,10 +222,18 @@ class KioskWindow(QWidget):
             self.id_button.setText(tr("id_button", lang))
             self.id_button.setStyleSheet("QPushButton{background:#ffd54f; color:%s; border-radius:16px; %s}"
                                          % (BG, font(32, True)))
-            if self.identify_page.active:
-                self.stack.setCurrentWidget(self.identify_page)
-                self.identify_page.render()
-                return
+        if self.civic_page is not None:
+            self.guide_button.setText(tr("guide_title", lang))
+            self.rate_button.setText(tr("rate_title", lang))
+            for b in (self.guide_button, self.rate_button):
+                b.setStyleSheet("QPushButton{background:#1565c0; color:white; border-radius:16px; %s}"
+                                % font(30, True))
+        page = self._service_page()
+        if page is not None:
+            self.stack.setCurrentWidget(page)
+            if page is self.identify_page:    # the service pages render on their own signal
+                page.render()
+            return
         button_css = ("QPushButton{background:white; color:%s; border-radius:24px; %s}"
                       "QPushButton:pressed{background:#ffd54f;}")
         if s.page == "home":
@@ -201,7 +253,8 @@ class KioskWindow(QWidget):
         elif s.page == "ticket" and s.ticket is not None:
             self.stack.setCurrentIndex(1)
             t = s.ticket
-            self.t_caption.setText(tr("your_number", lang))
+            note = PRIORITY_NOTES.get(t.priority)
+            self.t_caption.setText(tr("your_number", lang) + (f"  ·  {tr(note, lang)}" if note else ""))
             self.t_caption.setStyleSheet(font(34))
             self.t_number.setText(t.number)
             self.t_number.setStyleSheet(font(200, True) + "color:#ffd54f;")

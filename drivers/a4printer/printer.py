@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -27,6 +26,8 @@ from drivers.a4printer.jobs import A4, JOB_FINAL, JobResult, PRINTER_STATES, che
 
 log = logging.getLogger(__name__)
 
+STREAM_CHUNK = 64 * 1024
+HTTP_CONTINUE = 100    # cups.h HTTP_STATUS_CONTINUE; pycups does not export it
 QUEUE_ATTRS = ["printer-state", "printer-state-reasons", "printer-state-message",
                "printer-is-accepting-jobs", "printer-make-and-model", "device-uri", "queued-job-count"]
 JOB_ATTRS = ["job-state", "job-state-reasons", "job-printer-state-message", "job-k-octets"]
@@ -127,11 +128,8 @@ class A4Printer(Device):
                             action=status.action)
         if not status.usable:
             raise DeviceUnavailable(f"the printer is {status.state.value}: {status.message}", device=self.device_id)
-        options = {"media": A4, "copies": str(copies), "document-format": "application/pdf"}
-        with tempfile.NamedTemporaryFile(prefix="a4-", suffix=".pdf") as tmp:
-            tmp.write(pdf_bytes)
-            tmp.flush()
-            job_id = self._call("submit the job", lambda c: c.printFile(self.queue, tmp.name, title, options))
+        options = {"media": A4, "copies": str(copies)}
+        job_id = self._call("submit the job", lambda c: self._stream_job(c, pdf_bytes, title, options))
         log.info("job %d submitted to %s (%d bytes)", job_id, self.queue, len(pdf_bytes))
         result = self.wait_job(job_id, self.timeout if timeout is None else timeout, size=len(pdf_bytes))
         if result.ok:
@@ -140,6 +138,41 @@ class A4Printer(Device):
             self.counters.increment("faults")
             log.warning("%s: %s", self.queue, result)
         return result
+
+    def _stream_job(self, conn: Any, pdf_bytes: bytes, title: str, options: dict) -> int:
+        """Create the job and stream the document to cupsd: the PDF (a licence holds personal
+        data) never touches this machine's disk outside the CUPS spool."""
+        job_id = conn.createJob(self.queue, title, options)
+        try:
+            if conn.startDocument(self.queue, job_id, title, "application/pdf", 1) != HTTP_CONTINUE:
+                raise cups.IPPError(0, "cupsd refused the document")
+            view = memoryview(pdf_bytes)
+            for start in range(0, len(view), STREAM_CHUNK):
+                if conn.writeRequestData(bytes(view[start:start + STREAM_CHUNK]),
+                                         min(STREAM_CHUNK, len(view) - start)) != HTTP_CONTINUE:
+                    raise cups.IPPError(0, "cupsd stopped taking the document")
+            if conn.finishDocument(self.queue) != cups.IPP_OK:
+                raise cups.IPPError(0, "cupsd did not accept the document")
+        except BaseException:
+            try:
+                conn.cancelJob(job_id)
+            except (cups.IPPError, cups.HTTPError, RuntimeError):
+                log.debug("job %d could not be cancelled after a failed submission", job_id)
+            raise
+        return job_id
+
+    def find_job(self, title: str) -> JobResult | None:
+        """The newest job of this user on this queue named `title` (CUPS keeps finished jobs in
+        its history; it shows job names to their owner only), or None: lets a caller that
+        crashed after submitting find its job again."""
+        jobs = self._call("list the jobs", lambda c: c.getJobs(which_jobs="all", my_jobs=True,
+                                                               requested_attributes=["job-id", "job-name",
+                                                                                     "job-printer-uri"]))
+        for job_id in sorted(jobs, reverse=True):
+            attrs = jobs[job_id]
+            if attrs.get("job-name") == title and str(attrs.get("job-printer-uri", "")).endswith("/" + self.queue):
+                return self.job(job_id)
+        return None
 
     def wait_job(self, job_id: int, timeout: float, *, size: int = 0) -> JobResult:
         """Poll the job (through the injected clock) until it is final or the timeout passes."""

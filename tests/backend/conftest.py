@@ -12,14 +12,8 @@ import sqlalchemy as sa
 from drivers.core.clock import FakeClock
 from hall_controller.backend import BackendClient
 from reference_backend.process import ServerProcess
+from tests.support.backend import backend_hall, hall, server, start_controller  # noqa: F401 (fixtures)
 from tests.support.postgres import pg_engine
-
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    with ServerProcess(state_dir=tmp_path_factory.mktemp("backend-state")) as srv:
-        yield srv
 
 
 @pytest.fixture()
@@ -63,32 +57,3 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[sa.Engi
         with engine.begin() as c:
             c.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()
-
-
-def backend_hall(suite_config, srv: ServerProcess):
-    """The example hall's configuration pointed at a running reference server."""
-    return suite_config.model_copy(update={"backend": suite_config.backend.model_copy(update={
-        "url": srv.url, "app_key": srv.app_key, "app_secret": srv.app_secret, "timeout_s": 5.0})})
-
-
-def start_controller(config, broker, *, tick_s: float = 0.05, health_every_s: float = 0.2):
-    """A real HallController on the config's SQLite file, with fast feed, health and retries."""
-    from hall_controller.db import make_engine
-    from hall_controller.service import HallController
-    controller = HallController(config, make_engine(config.database.url),
-                                password=broker.passwords[config.controller_id])
-    link = controller.backend
-    link.tick_s, link.health_every_s = tick_s, health_every_s
-    link.outbox.min_backoff_s, link.outbox.max_backoff_s, link.outbox.idle_poll_s = 0.05, 0.5, 0.2
-    controller.start()
-    return controller
-
-
-@pytest.fixture()
-def hall(suite_config, broker, server: ServerProcess):
-    """A hall controller talking to the module's reference server."""
-    server.clear_faults()
-    controller = start_controller(backend_hall(suite_config, server), broker)
-    yield controller
-    controller.stop()
-    server.clear_faults()

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from config.schema import KioskConfig
-from drivers.escpos.emulator import EscposEmulator
 from hall_controller.screens.calling_screen import CallingScreen
 from hall_controller.screens.model import ScreenModel
 from hall_controller.staff.client import CallerClient
@@ -34,14 +33,6 @@ def keep():
         w.close()
         w.deleteLater()
     app.processEvents()
-
-
-@pytest.fixture
-def printer_emulator(tmp_path):
-    emu = EscposEmulator(tmp_path / "receipts")
-    port = emu.start_tcp()
-    yield emu, port
-    emu.stop()
 
 
 @pytest.fixture

@@ -22,6 +22,18 @@ from .test_e2e import wait_until as pump
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def side_by_side(left, right):
+    """Two grabs of the window in one picture, for the README."""
+    from PySide6.QtGui import QPainter, QPixmap
+    both = QPixmap(left.width() + right.width() + 20, max(left.height(), right.height()))
+    both.fill()
+    painter = QPainter(both)
+    painter.drawPixmap(0, 0, left)
+    painter.drawPixmap(left.width() + 20, 0, right)
+    painter.end()
+    return both
+
+
 def make_window(h: Harness) -> KioskWindow:
     hall = load_config(ROOT / "config" / "examples" / "hall.toml", HallSuiteConfig).hall("demo-hall")
     # The ticket side is not used here: no ticket source, no printer.
@@ -75,7 +87,6 @@ def test_retry_button_only_when_a_retry_is_offered():
 
 def screenshot(path: str) -> None:
     """The page while the simulated citizen turns their head, left; the result, right."""
-    from PySide6.QtGui import QPainter, QPixmap
     with Harness(seed=1) as h, shown(h) as (app, window):
         h.service.worker.max_fps = 4
         h.identify()
@@ -84,13 +95,7 @@ def screenshot(path: str) -> None:
         pump(app, lambda: h.flow.view.state == IDENTIFIED)
         pump(app, lambda: "身份核验通过" in texts(window))
         after = window.grab()
-        both = QPixmap(during.width() * 2 + 20, during.height())
-        both.fill()
-        painter = QPainter(both)
-        painter.drawPixmap(0, 0, during)
-        painter.drawPixmap(during.width() + 20, 0, after)
-        painter.end()
-        both.scaledToWidth(1200).save(path)
+        side_by_side(during, after).scaledToWidth(1200).save(path)
 
 
 if __name__ == "__main__":
