@@ -37,12 +37,34 @@ def _ms(values: list[float]) -> dict:
             "max": round(v[-1], 1)}
 
 
+def _rate_and_read_guide(app, kiosk, kwin, shots: Path, served: str) -> dict:
+    civic = kiosk.civic
+    civic.open_guide()
+    matters = civic.screen.shown_matters
+    if matters:
+        civic.show_guide(matters[0].matter_id)
+        _pump(app, lambda: False, 0.3)
+        kwin.grab().save(str(shots / "kiosk-guide.png"))
+    civic.close()
+    civic.open_rating()
+    civic.start_rating(served)
+    civic.choose_score(5)
+    _pump(app, lambda: False, 0.3)
+    kwin.grab().save(str(shots / "kiosk-rating.png"))
+    result = civic.submit()
+    _pump(app, lambda: False, 0.3)
+    civic.close()
+    return {"ticket": served, "score": 5, "page": result.page, "message": result.message,
+            "guide_matters": len(matters)}
+
+
 def play(suite: HallSuiteConfig, kiosk_cfg: KioskConfig, broker, out: Path, printer_control: int | None) -> dict:
     app = application()
     hall = suite.hall(kiosk_cfg.hall)
     shots = out / "screens"
     kiosk = Kiosk(kiosk_cfg, hall, password=broker.passwords[kiosk_cfg.id])
-    kwin = KioskWindow(kiosk.flow, hall)
+    kwin = KioskWindow(kiosk.flow, hall, identity=kiosk.identity and kiosk.identity.flow, citizen=kiosk.citizen,
+                       civic=kiosk.civic)
     kiosk.board_listeners.append(kwin.on_board)
     kiosk.start()
     kwin.resize(1080, 1440)
@@ -121,6 +143,8 @@ def play(suite: HallSuiteConfig, kiosk_cfg: KioskConfig, broker, out: Path, prin
             call_ms.append((time.perf_counter() - t0) * 1000)
         if action != "recall":
             called.append(ticket)
+    # A served citizen rates the service at the kiosk, and another reads a service guide.
+    rating = _rate_and_read_guide(app, kiosk, kwin, shots, called[0])
     caller_win.run("status")
     _pump(app, lambda: False, 0.5)
     main_screen.grab().save(str(shots / "calling-screen.png"))
@@ -142,6 +166,7 @@ def play(suite: HallSuiteConfig, kiosk_cfg: KioskConfig, broker, out: Path, prin
         "tickets_issued": issued,
         "tickets_called": called,
         "paper_out_fallback": english,
+        "rating": rating,
         "latency_ms": {"button_to_ticket_printed": _ms(request_ms), "receipt_rendered_by_emulator_after": _ms(print_ms),
                        "call_to_screen_update": _ms(call_ms)},
         "announcements": wavs,

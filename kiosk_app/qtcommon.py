@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "Noto Sans SC")
@@ -36,3 +36,16 @@ def process_until(app: QApplication, cond, timeout: float) -> bool:
             return True
         time.sleep(0.01)
     return False
+
+
+def fitting_px(base: QFont, text: str, width: int, px: int, *, bold: bool = False, minimum: int = 18) -> int:
+    """The largest pixel size up to `px` at which every line of `text` fits in `width`."""
+    f = QFont(base)
+    f.setBold(bold)
+    while px > minimum:
+        f.setPixelSize(px)
+        metrics = QFontMetrics(f)
+        if max(metrics.horizontalAdvance(line) for line in text.split("\n")) <= width:
+            break
+        px -= 2
+    return px

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from config.schema import HallConfig
 from kiosk_app.flow import PRIORITY_NOTES, KioskFlow, Screen
 from kiosk_app.i18n import tr
+from kiosk_app.qtcommon import fitting_px
 
 BG = "#0b3d91"
 
@@ -245,7 +246,10 @@ class KioskWindow(QWidget):
                 name, other = (svc.name, svc.name_en) if lang == "zh" else (svc.name_en, svc.name)
                 text = f"{svc.code}  {name}\n{other}\n{tr('waiting_count', lang, n=self.waiting.get(svc.code, 0))}"
                 b.setText(text.replace("&", "&&"))  # a lone & would be a keyboard mnemonic
-                b.setStyleSheet(button_css % (BG, font(40, True)))
+                # a long English name must not run over the button's edges: a smaller font then
+                width = max(b.width(), (self.width() - 80) // 2) - 48
+                px = fitting_px(self.font(), text, width, int(40 * big), bold=True)
+                b.setStyleSheet(button_css % (BG, f"font-size:{px}px; font-weight:bold;"))
             self.lang_button.setText(tr("language", lang))
             self.elderly_button.setText(tr("elderly", lang) + (" ✓" if s.elderly else ""))
             for b in (self.lang_button, self.elderly_button):

@@ -22,7 +22,11 @@ def test_headless_demo_writes_screens_receipts_speech_and_summary(tmp_path):
     assert summary["tickets_issued"][:3] == ["A001", "B001", "A002"]
     assert summary["tickets_called"][:2] == ["A001", "A002"]
     assert summary["paper_out_fallback"]["fallback_qr"] is True
-    for name in ("kiosk-home.png", "kiosk-ticket.png", "calling-screen.png", "window-caller.png"):
+    # the first citizen, served, rates the service at the kiosk; the guide lists the matters
+    assert summary["rating"]["page"] == "rated" and summary["rating"]["ticket"] == "A001"
+    assert summary["rating"]["guide_matters"] > 0
+    for name in ("kiosk-home.png", "kiosk-ticket.png", "calling-screen.png", "window-caller.png", "kiosk-guide.png",
+                 "kiosk-rating.png"):
         assert (out / "screens" / name).stat().st_size > 10_000
     first = (out / "receipts" / "receipt-0001.txt").read_text("utf-8")
     assert "A001" in first and "综合受理" in first and "前面还有 0 人" in first
