@@ -84,7 +84,8 @@ class HealthPublisher:
         """Follow a driver device's status changes (drivers/core Device.subscribe)."""
         if device is None:
             return
-        self.set(part, device.status, device.counters.snapshot(), publish=False)
+        status = Device.status.fget(device)  # some devices (the receipt printer) have a status() query
+        self.set(part, status, device.counters.snapshot(), publish=False)
         device.subscribe(lambda dev, status: self.set(part, status, dev.counters.snapshot()))
 
     def set(self, part: str, status: DeviceStatus, counters: dict[str, int] | None = None, *,
