@@ -34,7 +34,7 @@ class DeviceRow:
     role: str
     state: str  # online, offline, unknown (never seen)
     heard: str | None  # when the last presence message arrived
-    fault: str = ""  # its worst part, e.g. "printer user_error paper_out"; "" when every part is fine
+    fault: str = ""  # its worst part and what is wrong, e.g. "printer paper_out"; "" when every part is fine
     action: str = "none"  # what that part needs: none, staff, technician
 
 
@@ -182,7 +182,7 @@ class SupervisorModel:
         worst = worst_part(health) if health else None
         if worst is None or (worst.action == "none" and worst.state in ("online", "busy")):
             return "", "none"
-        return " ".join(x for x in (worst.part, worst.state, ",".join(worst.details)) if x), worst.action
+        return f"{worst.part} {','.join(worst.details) or worst.state}", worst.action
 
     def devices(self) -> list[DeviceRow]:
         """The controller, every configured device and any other device seen, in that order."""
