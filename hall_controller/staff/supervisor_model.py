@@ -110,11 +110,18 @@ class SupervisorModel:
             self._notify()
         endpoint.on_connection_change = changed
 
-    def on_board(self, msg) -> None:
+    @staticmethod
+    def _read(msg, model):
+        """The message's payload as `model`, or None (logged) when it is not one."""
         try:
-            board = Board.model_validate(json.loads(msg.payload))
+            return model.model_validate(json.loads(msg.payload))
         except (ValueError, ValidationError):
-            log.warning("unreadable board on %s", msg.topic)
+            log.warning("unreadable %s on %s", model.__name__, msg.topic)
+            return None
+
+    def on_board(self, msg) -> None:
+        board = self._read(msg, Board)
+        if board is None:
             return
         with self._lock:
             if self.board is not None and board.day == self.board.day and board.seq <= self.board.seq:
@@ -161,12 +168,8 @@ class SupervisorModel:
         self._notify()
 
     def on_device_health(self, msg) -> None:
-        if not msg.payload:
-            return  # a broker check (hall-provision check), or a cleared topic
-        try:
-            health = DeviceHealth.model_validate(json.loads(msg.payload))
-        except (ValueError, ValidationError):
-            log.warning("unreadable device health on %s", msg.topic)
+        health = self._read(msg, DeviceHealth) if msg.payload else None  # empty: a broker check
+        if health is None:
             return
         with self._lock:
             self.device_health[health.device] = health

@@ -11,7 +11,6 @@ import signal
 import socket
 import stat
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -21,28 +20,15 @@ from hall_controller import contract
 from hall_controller.broker import free_port
 from hall_controller.provision_check import check_device
 from hall_controller.provision_cli import main
+from tests.hall_controller.test_displays import wait_for
 from tests.support.fixtures import EXAMPLE_HALL
 
 USER = "root" if os.geteuid() == 0 else getpass.getuser()
 
 
-@pytest.fixture
-def database_url(tmp_path):  # no controller here: one database is enough
-    return f"sqlite:///{tmp_path}/hall.db"
-
-
 def provision(out: Path, port: int, config: Path = EXAMPLE_HALL, *extra: str) -> int:
     return main(["broker", "--config", str(config), "--out", str(out), "--port", str(port), "--bind", "127.0.0.1",
                  "--user", USER, *extra])
-
-
-def wait_for(predicate, timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 @pytest.fixture
