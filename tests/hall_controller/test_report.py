@@ -12,8 +12,7 @@ from hall_controller.contract import WindowCommand
 from hall_controller.backend.outbox import Outbox
 from hall_controller.queue import HallQueue
 from hall_controller.ratings import rate
-from tests.backend.conftest import PG_URL
-from tests.backend.conftest import _pg_engine as pg_engine  # starts PostgreSQL when it is down
+from tests.support.postgres import PG_URL, pg_engine  # starts PostgreSQL when it is down
 from tests.hall_controller.busy_day import play
 
 CST = timezone(timedelta(hours=8))
