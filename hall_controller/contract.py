@@ -262,6 +262,34 @@ class Health(Payload):
     outbox: OutboxBacklog
 
 
+PartName = Literal["printer", "idcard", "camera", "a4printer", "display", "speech"]
+
+
+class PartHealth(Payload):
+    """One part of a device, in the drivers' status vocabulary (drivers/core/status.py)."""
+
+    part: PartName
+    state: Literal["online", "offline", "power_off", "no_device", "hardware_error", "user_error", "busy"]
+    details: list[str] = Field([], max_length=10, description="device-specific, e.g. paper_out, paper_near_end")
+    action: Literal["none", "staff", "technician"] = Field(
+        description="who must act: none, staff can clear it (load paper), a technician must come")
+    message: str = Field("", max_length=200, description="the driver's message; never personal data")
+    counters: dict[str, int] = Field({}, description="kept per part: prints, cuts, reads, faults, ...")
+    changed_at: str = Field(description="ISO 8601 with offset: when this part's status last changed")
+
+
+class DeviceHealth(Payload):
+    """A device's parts and their faults; retained, republished whenever a part changes.
+    An empty non-retained message on the topic is a broker check (`hall-provision check`)
+    and is ignored."""
+
+    device: str
+    role: str
+    hall: str
+    at: str = Field(description="ISO 8601 with offset: when this message was made")
+    parts: list[PartHealth]
+
+
 @dataclass(frozen=True)
 class Topic:
     pattern: str
@@ -302,7 +330,14 @@ BACKEND_REQUEST = Topic("{root}/{hall}/request/backend/{client}", BackendRequest
 HEALTH = Topic("{root}/{hall}/state/health", Health, 1, True, "controller", "supervisor, kiosks",
                "Backend reachability and the outbox backlog (ratings and ticket events not yet delivered).")
 
-TOPICS = [TICKET_REQUEST, WINDOW_REQUEST, BACKEND_REQUEST, BOARD, HEALTH, CALL_EVENT, PRESENCE, REPLY]
+DEVICE_HEALTH = Topic("{root}/{hall}/state/device/{client}", DeviceHealth, 1, True,
+                      "each device, own topic only; the controller for the window displays it drives",
+                      "supervisor (across the halls it sees), technicians",
+                      "The health of a device's parts (printer, ID card reader, camera, A4 printer, display, "
+                      "speech): state, the action it needs, message, counters, when it changed. Retained; "
+                      "republished whenever a part's status changes and on every reconnect.")
+
+TOPICS = [TICKET_REQUEST, WINDOW_REQUEST, BACKEND_REQUEST, BOARD, HEALTH, DEVICE_HEALTH, CALL_EVENT, PRESENCE, REPLY]
 BACKEND_ANSWERS = {"matters": MattersAnswer, "guide": GuideAnswer, "appointments": AppointmentsAnswer,
                    "appointment": AppointmentAnswer, "check_in": CheckInAnswer, "progress": ProgressAnswer,
                    "licences": LicencesAnswer, "licence_pdf": PdfChunk, "record_print": PrintAnswer,
@@ -331,7 +366,8 @@ def render_markdown() -> str:
     from hall_controller import keypad_doc  # the walkthrough a keypad maker follows
     out += keypad_doc.render()
     models = [TicketRequest, TicketInfo, WindowCommand, Response, CallInfo, WindowState, Board,
-              CallEvent, Presence, BackendRequest, *dict.fromkeys(BACKEND_ANSWERS.values()), Health]
+              CallEvent, Presence, BackendRequest, *dict.fromkeys(BACKEND_ANSWERS.values()), Health,
+              PartHealth, DeviceHealth]
     out += ["# Payloads", "", "JSON, UTF-8. Unknown keys are rejected.", ""]
     for m in models:
         out += [f"## {m.__name__}", "", (m.__doc__ or "").strip(), "", "```json",

@@ -25,6 +25,7 @@ from drivers.display import open_display
 from drivers.display.segments import segment_patterns
 from hall_controller import contract
 from hall_controller.contract import Board, CallEvent, Presence, WindowState, encode
+from hall_controller.device_health import HealthPublisher
 from hall_controller.mqtt import Endpoint
 
 log = logging.getLogger(__name__)
@@ -145,9 +146,13 @@ class WindowDisplays:
         self.endpoint = endpoint
         self.workers: dict[tuple[str, int], list[DisplayWorker]] = {}
         self._seq: dict[str, int] = {}
+        self.health: list[HealthPublisher] = []  # each display's retained health, for the supervisor
         for hall, devs in devices.items():
             for dev in devs:
-                self.workers.setdefault((hall, dev.window), []).append(DisplayWorker(dev, self._publish_presence))
+                worker = DisplayWorker(dev, self._publish_presence)
+                self.workers.setdefault((hall, dev.window), []).append(worker)
+                self.health.append(HealthPublisher.on_endpoint(endpoint, hall, dev.id, "display"))
+                self.health[-1].watch("display", worker.display)
 
     @classmethod
     def for_controller(cls, controller) -> "WindowDisplays | None":
@@ -159,6 +164,8 @@ class WindowDisplays:
         return displays
 
     def start(self) -> None:
+        for health in self.health:
+            health.publish()
         for workers in self.workers.values():
             for w in workers:
                 w.start()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,8 @@ class Identity:
 
 
 def _device_rules(role: str, cid: str, hall: str, controller: str) -> list[tuple[str, str]]:
-    own = [("write", f"presence/{cid}"), ("read", f"reply/{cid}/#"), ("read", f"presence/{controller}")]
+    own = [("write", f"presence/{cid}"), ("read", f"reply/{cid}/#"), ("read", f"presence/{controller}"),
+           ("write", f"hall/{hall}/state/device/{cid}")]  # its own health, never another's
     state = [("read", f"hall/{hall}/state/#")]
     if role == "kiosk":
         return own + state + [("write", f"hall/{hall}/request/ticket/{cid}"),
@@ -31,8 +33,9 @@ def _device_rules(role: str, cid: str, hall: str, controller: str) -> list[tuple
         return own + state + [("write", f"hall/{hall}/request/window/{cid}")]
     if role in ("screen", "display"):
         return own + state + [("read", f"hall/{hall}/event/#")]
-    if role == "supervisor":  # reads the hall's state and every device's presence; commands nothing
-        return own + state + [("read", "presence/#"), ("read", f"hall/{hall}/event/#")]
+    if role == "supervisor":  # reads the hall's state, every device's presence and health; commands nothing
+        return own + state + [("read", "presence/#"), ("read", f"hall/{hall}/event/#"),
+                              ("read", "hall/+/state/device/+")]
     if role == "robot":
         return own + [("read", f"hall/{hall}/robot/{cid}/task"), ("write", f"hall/{hall}/robot/{cid}/state")]
     raise ValueError(f"unknown role {role!r}")
@@ -68,18 +71,83 @@ def acl_text(ids: list[Identity]) -> str:
     return "\n".join(lines)
 
 
-def write_broker_files(directory: Path, ids: list[Identity]) -> tuple[Path, Path, Path]:
-    """Write passwd (hashed by mosquitto_passwd), acl and a 0600 credentials file."""
+class CredentialsError(Exception):
+    """A credentials file that cannot be used; the message names the file and the problem."""
+
+
+def read_credentials(path: Path) -> dict[str, dict[str, str]]:
+    """client id -> {"role", "password"} from a credentials.json written by write_broker_files."""
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except FileNotFoundError as err:
+        raise CredentialsError(f"{path}: no credentials file (run `hall-provision broker` first)") from err
+    except OSError as err:
+        raise CredentialsError(f"{path}: cannot read: {err.strerror}") from err
+    except ValueError as err:
+        raise CredentialsError(f"{path}: not valid JSON: {err}") from err
+    if not isinstance(data, dict) or not all(
+            isinstance(v, dict) and isinstance(v.get("password"), str) and v["password"] for v in data.values()):
+        raise CredentialsError(f"{path}: expected {{client id: {{role, password}}}}")
+    return data
+
+
+def _replace(path: Path, write) -> None:
+    """Write a 0600 file next to `path`, then rename it over `path` (a reloading broker never
+    reads half a file)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    write(tmp)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def write_broker_files(directory: Path, ids: list[Identity], owner: str | None = None) -> tuple[Path, Path, Path]:
+    """Write passwd (hashed by mosquitto_passwd), acl and credentials.json, each 0600. `owner`:
+    the user the broker runs as (it reads passwd and acl after dropping root), when we are root."""
     directory.mkdir(parents=True, exist_ok=True)
     passwd, acl, creds = directory / "passwd", directory / "acl", directory / "credentials.json"
-    passwd.write_text("")
-    for ident in ids:
-        subprocess.run(["mosquitto_passwd", "-b", str(passwd), ident.client_id, ident.password],
-                       check=True, capture_output=True)
-    acl.write_text(acl_text(ids))
-    fd = os.open(creds, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump({i.client_id: {"role": i.role, "password": i.password} for i in ids}, fh, indent=2)
-    for path in (passwd, acl):
-        os.chmod(path, 0o600)
+
+    def hashed(tmp: Path) -> None:
+        for ident in ids:
+            subprocess.run(["mosquitto_passwd", "-b", str(tmp), ident.client_id, ident.password],
+                           check=True, capture_output=True)
+
+    _replace(passwd, hashed)
+    _replace(acl, lambda tmp: tmp.write_text(acl_text(ids)))
+    _replace(creds, lambda tmp: tmp.write_text(json.dumps(
+        {i.client_id: {"role": i.role, "password": i.password} for i in ids}, indent=2)))
+    if owner and os.geteuid() == 0:
+        for path in (passwd, acl):
+            shutil.chown(path, owner)
     return passwd, acl, creds
+
+
+def mosquitto_conf(directory: Path, *, port: int, bind: str | None = None, user: str | None = None,
+                   data_dir: Path | None = None) -> str:
+    """A production Mosquitto configuration for the files of `directory` (absolute paths)."""
+    directory = directory.resolve()
+    data = (data_dir or directory / "data").resolve()
+    lines = ["# Generated by hall-provision; run with `mosquitto -c <this file>`.",
+             "# Every client logs in with its device id and the password from credentials.json;",
+             "# the acl file lets each device publish only under its own topics.",
+             "per_listener_settings false",
+             f"listener {port}" + (f" {bind}" if bind else ""),
+             "protocol mqtt",
+             "allow_anonymous false",
+             f"password_file {directory / 'passwd'}",
+             f"acl_file {directory / 'acl'}",
+             "# small request/answer packets must not wait for delayed ACKs",
+             "set_tcp_nodelay true",
+             "# QoS 1 messages and retained state (boards, presence, device health) survive a restart",
+             "persistence true",
+             f"persistence_location {data}/",
+             "autosave_interval 60",
+             "max_queued_messages 10000",
+             "log_dest stderr",
+             "log_type error", "log_type warning", "log_type notice",
+             "connection_messages true"]
+    if user:
+        lines.append(f"user {user}")
+    return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ from drivers.core.clock import SystemClock
 from drivers.escpos.printer import ReceiptPrinter
 from hall_controller import contract
 from hall_controller.contract import Presence, encode
+from hall_controller.device_health import HealthPublisher
 from hall_controller.mqtt import Endpoint
 from drivers.a4printer.printer import A4Printer
 from kiosk_app.backend import KioskBackend
@@ -47,6 +48,14 @@ class Kiosk:
             from kiosk_app.identity_setup import IdentityService   # OpenCV and the models only when used
             self.identity = IdentityService(config, SystemClock(), self._fault)
         self._build_services(config, hall)
+        # each part's status on the kiosk's retained health topic (hall_controller/device_health.py)
+        self.health = HealthPublisher.on_endpoint(self.endpoint, hall.id, config.id, "kiosk")
+        self.health.watch("printer", self.printer)
+        if self.a4 is not None:
+            self.health.watch("a4printer", self.a4)
+        if self.identity is not None:
+            self.health.watch("idcard", self.identity.reader)
+            self.health.watch("camera", self.identity.worker and self.identity.worker.camera)
         self.board_listeners: list = []
         self.endpoint.subscribe(contract.BOARD.format(hall=hall.id), self._on_board)
 

@@ -25,7 +25,8 @@ from hall_controller.report_cli import HEADERS, TEXT_COLUMNS, fmt
 from hall_controller.staff.supervisor_model import TABS, SupervisorModel, supervisor_endpoint
 
 TAB_NAMES = {"service": "业务 Services", "window": "窗口 Windows", "clerk": "人员 Staff", "hour": "时段 Hours"}
-STATE_COLOURS = {"online": "#2e7d32", "offline": "#c62828", "unknown": "#9e9e9e"}
+STATE_COLOURS = {"online": "#2e7d32", "offline": "#c62828", "unknown": "#9e9e9e", "staff": "#e65100",
+                 "technician": "#c62828"}
 BLUE, ORANGE, GREY, RED = "#1f77b4", "#ff9f1c", "#b0bec5", "#d62728"
 
 
@@ -120,11 +121,16 @@ class SupervisorWindow(QMainWindow):
         self.waiting.setWordWrap(True)
         live.addWidget(self.waiting)
         live.addWidget(QLabel("设备 Devices"))
-        self.devices = _table(["设备 Device", "类型 Role", "状态 State", "最近 Heard"], [], {2: "state"})
+        self.devices = _table(["设备 Device", "类型 Role", "状态 State", "最近 Heard", "故障 Fault"], [], {2: "state"})
         live.addWidget(self.devices, 2)
+        self.visit_label = QLabel()
+        live.addWidget(self.visit_label)
+        self.visits = _table(["大厅 Hall", "设备 Device", "部件 Part", "状态 State", "自 Since"], [])
+        self.visits.setMaximumHeight(110)
+        live.addWidget(self.visits)
         panel = QWidget()
         panel.setLayout(live)
-        panel.setFixedWidth(470)
+        panel.setFixedWidth(660)
         root.addWidget(panel)
         # statistics, on the right
         stats = QVBoxLayout()
@@ -189,7 +195,14 @@ class SupervisorWindow(QMainWindow):
         fill_table(self.windows, [list(w) for w in m.windows()])
         pairs = [f"{name}：{n}" for name, n in m.waiting()]
         self.waiting.setText("等候 Waiting\n" + "\n".join("　　".join(pairs[i:i + 2]) for i in range(0, len(pairs), 2)))
-        fill_table(self.devices, [[d.id, d.role, d.state, d.heard or "—"] for d in m.devices()], {2: "state"})
+        devices = m.devices()
+        fill_table(self.devices, [[d.id, d.role, d.state, d.heard or "—", d.fault] for d in devices], {2: "state"})
+        for r, d in enumerate(devices):  # the fault in the colour of who must act: staff or a technician
+            self.devices.item(r, 4).setForeground(QColor(STATE_COLOURS.get(d.action, "#000")))
+        visits = m.needs_visit()
+        self.visit_label.setText(f"需要上门 Needs a visit: {len(visits) or '无 none'}")
+        self.visit_label.setStyleSheet(f"font-weight:bold; color:{'#c62828' if visits else '#2e7d32'};")
+        fill_table(self.visits, [[v.hall, v.device, v.part, v.state, v.since[5:16].replace("T", " ")] for v in visits])
         self.error.setText(m.error or "")
         self.error.setVisible(bool(m.error))
         if "window" not in m.tables:

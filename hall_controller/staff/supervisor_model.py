@@ -15,8 +15,9 @@ from pydantic import ValidationError
 from config.schema import HallConfig
 from drivers.core.clock import Clock
 from hall_controller import contract
-from hall_controller.contract import Board, Health, Presence
+from hall_controller.contract import Board, DeviceHealth, Health, Presence
 from hall_controller.days import service_day
+from hall_controller.device_health import Visit, needs_visit, worst_part
 from hall_controller.mqtt import Endpoint
 from hall_controller.report_cli import Table, csv_text, load_facts, tabulate
 
@@ -33,6 +34,8 @@ class DeviceRow:
     role: str
     state: str  # online, offline, unknown (never seen)
     heard: str | None  # when the last presence message arrived
+    fault: str = ""  # its worst part and what is wrong, e.g. "printer paper_out"; "" when every part is fine
+    action: str = "none"  # what that part needs: none, staff, technician
 
 
 def supervisor_endpoint(cid: str, hall: str, host: str, port: int, password: str | None) -> Endpoint:
@@ -57,6 +60,7 @@ class SupervisorModel:
         self.health: Health | None = None  # the controller's link to the platform, with its outbox
         self.presence: dict[str, Presence] = {}
         self.seen_at: dict[str, str] = {}  # when the supervisor last heard a presence (hh:mm:ss)
+        self.device_health: dict[str, DeviceHealth] = {}  # every device's parts, across the halls it may read
         self.broker_up = False
         self.listeners: list[Callable[[], None]] = []
         self._lock = threading.Lock()
@@ -96,6 +100,7 @@ class SupervisorModel:
         endpoint.subscribe(contract.BOARD.format(hall=self.hall.id), self.on_board)
         endpoint.subscribe(contract.PRESENCE.format(client="+"), self.on_presence)
         endpoint.subscribe(contract.HEALTH.format(hall=self.hall.id), self.on_health)
+        endpoint.subscribe(contract.DEVICE_HEALTH.format(hall="+", client="+"), self.on_device_health)
         previous = endpoint.on_connection_change
 
         def changed(up: bool) -> None:
@@ -105,11 +110,18 @@ class SupervisorModel:
             self._notify()
         endpoint.on_connection_change = changed
 
-    def on_board(self, msg) -> None:
+    @staticmethod
+    def _read(msg, model):
+        """The message's payload as `model`, or None (logged) when it is not one."""
         try:
-            board = Board.model_validate(json.loads(msg.payload))
+            return model.model_validate(json.loads(msg.payload))
         except (ValueError, ValidationError):
-            log.warning("unreadable board on %s", msg.topic)
+            log.warning("unreadable %s on %s", model.__name__, msg.topic)
+            return None
+
+    def on_board(self, msg) -> None:
+        board = self._read(msg, Board)
+        if board is None:
             return
         with self._lock:
             if self.board is not None and board.day == self.board.day and board.seq <= self.board.seq:
@@ -155,6 +167,26 @@ class SupervisorModel:
                 self.seen_at[client] = self.clock.now().strftime("%H:%M:%S")
         self._notify()
 
+    def on_device_health(self, msg) -> None:
+        health = self._read(msg, DeviceHealth) if msg.payload else None  # empty: a broker check
+        if health is None:
+            return
+        with self._lock:
+            self.device_health[health.device] = health
+        self._notify()
+
+    def needs_visit(self) -> list[Visit]:
+        """Parts that need a technician, across every hall whose device health reaches us."""
+        with self._lock:
+            return needs_visit(dict(self.device_health))
+
+    def _fault(self, cid: str) -> tuple[str, str]:
+        health = self.device_health.get(cid)
+        worst = worst_part(health) if health else None
+        if worst is None or (worst.action == "none" and worst.state in ("online", "busy")):
+            return "", "none"
+        return f"{worst.part} {','.join(worst.details) or worst.state}", worst.action
+
     def devices(self) -> list[DeviceRow]:
         """The controller, every configured device and any other device seen, in that order."""
         with self._lock:
@@ -163,10 +195,10 @@ class SupervisorModel:
         expected = [(self.controller_id, "controller")] + [(d.id, d.role) for d in self.hall.devices]
         for cid, role in expected:
             p = seen.pop(cid, None)
-            rows.append(DeviceRow(cid, role, p.state if p else "unknown", at.get(cid)))
+            rows.append(DeviceRow(cid, role, p.state if p else "unknown", at.get(cid), *self._fault(cid)))
         for cid, p in sorted(seen.items()):
             if not p.halls or self.hall.id in p.halls:
-                rows.append(DeviceRow(cid, p.role or "?", p.state, at.get(cid)))
+                rows.append(DeviceRow(cid, p.role or "?", p.state, at.get(cid), *self._fault(cid)))
         return rows
 
     def windows(self) -> list[tuple[str, str, str, str]]:

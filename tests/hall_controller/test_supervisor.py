@@ -9,9 +9,12 @@ from datetime import datetime
 import pytest
 
 from drivers.core.clock import FakeClock
+from drivers.core.errors import Action
+from drivers.core.status import DeviceState, DeviceStatus
 from hall_controller import contract
 from hall_controller.contract import Presence, encode
 from hall_controller.db import make_engine
+from hall_controller.device_health import HealthPublisher
 from hall_controller.displays import WindowDisplays
 from hall_controller.mqtt import Endpoint
 from hall_controller.queue import HallQueue
@@ -111,6 +114,9 @@ def test_window_renders_a_busy_afternoon(keep, suite_config, broker, tmp_path): 
             state="online" if cid != "caller-w3" else "offline", role=cid.split("-")[0], halls=["demo-hall"])),
             retain=True).wait_for_publish(5)
         online.append(ep)
+    health = HealthPublisher.on_endpoint(online[0], "demo-hall", "kiosk-01", "kiosk", clock)  # kiosk-01's faults
+    health.set("printer", DeviceStatus(DeviceState.USER_ERROR, ("paper_out",), Action.STAFF, "paper out"))
+    health.set("idcard", DeviceStatus(DeviceState.HARDWARE_ERROR, ("sam_error",), Action.TECHNICIAN, "SAM silent"))
     model = SupervisorModel(hall, engine, clock)
     desk = supervisor_endpoint("supervisor-desk", "demo-hall", "127.0.0.1", broker.port,
                                broker.passwords["supervisor-desk"])
@@ -127,6 +133,8 @@ def test_window_renders_a_busy_afternoon(keep, suite_config, broker, tmp_path): 
                           and shown()["caller-w3"] == "offline" and shown()["supervisor-desk"] == "online"
                           and shown()["display-w1"] == shown()["display-w4"] == "online")
         assert shown()["caller-w4"] == "unknown" and len(shown()) == 1 + len(hall.devices)
+        assert wait_until(app, lambda: window.visits.rowCount() == 1)  # the SAM needs a technician
+        assert window.visits.item(0, 1).text() == "kiosk-01" and window.visits.item(0, 2).text() == "idcard"
         assert window.windows.rowCount() == 4 and window.chart_grid.count() == 4
         assert window.tables["window"].rowCount() == 5  # four windows and the total
         assert window.tables["service"].item(0, 0).text() == "A 综合受理"
