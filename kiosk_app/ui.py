@@ -52,7 +52,9 @@ class KioskWindow(QWidget):
         self.citizen_page = self.civic_page = None   # kiosk_app/citizen_page.py, civic_page.py
         self.pool = QThreadPool.globalInstance()
         self.bridge = _Bridge(self)
-        self.bridge.changed.connect(self.render)
+        # Always the flow's newest screen: a change made on a worker thread arrives queued, and
+        # its snapshot may be older than what the UI thread did meanwhile (e.g. "done").
+        self.bridge.changed.connect(lambda _screen: self.render(self.flow.screen))
         self.bridge.board.connect(self._board)
         flow.listeners.append(self.bridge.changed.emit)
         self.waiting: dict[str, int] = {}

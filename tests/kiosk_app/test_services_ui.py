@@ -138,4 +138,5 @@ def test_identified_citizen_checks_in_and_the_ticket_page_shows_it(kiosk, server
     click(app, window, f"check-in-{code}")
     assert wait_until(app, lambda: window.stack.currentIndex() == 1 and "预约签到" in window.t_caption.text())
     window.t_done.click()
-    assert wait_until(app, lambda: window.stack.currentIndex() == 0 and s.identity_flow.identity is None)
+    assert wait_until(app, lambda: window.stack.currentIndex() == 0 and s.identity_flow.identity is None), (
+        window.stack.currentIndex(), s.identity_flow.view, s.citizen.screen.page, s.flow.screen.page)
