@@ -91,6 +91,15 @@ class RobotCoordinator:
             self.endpoint.subscribe(contract.ROBOT_STATE.format(hall=hall, robot=cfg.device), self._on_state)
             self.endpoint.subscribe(contract.PRESENCE.format(client=cfg.device), self._on_presence)
             self.endpoint.subscribe(contract.ROBOT_REQUEST.format(hall=hall, client="+"), self._on_help)
+        previous = self.endpoint.on_connection_change
+
+        def changed(up: bool) -> None:  # after every (re)connect the supervisor gets the robots at once
+            if previous:
+                previous(up)
+            if up:
+                for hall in self.robots:
+                    self.publish_board(hall)
+        self.endpoint.on_connection_change = changed
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="robot-coordinator", daemon=True)
         self._thread.start()

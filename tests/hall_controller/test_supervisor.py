@@ -75,6 +75,9 @@ def test_live_hall_and_presence_through_the_broker(controller, device, broker):
         # the controller's link to the platform (none configured here) and its outbox
         assert wait_until(app, lambda: model.health is not None)
         assert model.platform() == ("政务平台：未配置（离线大厅） Platform: none configured", True)
+        # the hall's guide robot, as the controller sees it: never connected here
+        assert wait_until(app, lambda: model.robots is not None)
+        assert model.robot_line() == ("导引机器人 robot-01：unknown  Guide robot unknown", False)
         states = lambda: {d.id: d.state for d in model.devices()}  # noqa: E731
         assert wait_until(app, lambda: states()["kiosk-01"] == "online")
         assert wait_until(app, lambda: states()["supervisor-desk"] == "online")  # its own presence
