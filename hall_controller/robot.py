@@ -82,7 +82,7 @@ class RobotCoordinator:
         self._changed = threading.Condition(threading.RLock())
         self._jobs: queue.Queue[Callable[[], None]] = queue.Queue(self.JOBS)
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._thread = threading.Thread(target=self._run, name="robot-coordinator", daemon=True)
 
     # -- lifecycle -----------------------------------------------------------------------
     def start(self) -> None:
@@ -100,15 +100,12 @@ class RobotCoordinator:
                 for hall in self.robots:
                     self.publish_board(hall)
         self.endpoint.on_connection_change = changed
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="robot-coordinator", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
-        if self._thread is not None:
+        if self._thread.is_alive():
             self._thread.join(10)
-            self._thread = None
 
     def _run(self) -> None:
         while not self._stop.is_set():

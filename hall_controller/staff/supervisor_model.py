@@ -131,21 +131,20 @@ class SupervisorModel:
             self.board = board
         self._notify()
 
-    def on_health(self, msg) -> None:
+    def _keep(self, msg, model, attr: str) -> None:
+        """A retained state message (health, robot board): keep the newest readable one."""
         try:
-            self.health = Health.model_validate(json.loads(msg.payload))
+            setattr(self, attr, model.model_validate(json.loads(msg.payload)))
         except (ValueError, ValidationError):
-            log.warning("unreadable health on %s", msg.topic)
+            log.warning("unreadable %s on %s", attr, msg.topic)
             return
         self._notify()
 
+    def on_health(self, msg) -> None:
+        self._keep(msg, Health, "health")
+
     def on_robots(self, msg) -> None:
-        try:
-            self.robots = RobotBoard.model_validate(json.loads(msg.payload))
-        except (ValueError, ValidationError):
-            log.warning("unreadable robot board on %s", msg.topic)
-            return
-        self._notify()
+        self._keep(msg, RobotBoard, "robots")
 
     def robot_line(self) -> tuple[str, bool]:
         """One line per guide robot: state, battery, the last task; ("", True) without a robot."""
