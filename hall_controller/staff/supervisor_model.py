@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 TABS = ("service", "window", "clerk", "hour")
 WINDOW_STATES = {"idle": "空闲 Idle", "calling": "呼叫中 Calling", "serving": "办理中 Serving",
                  "paused": "暂停 Paused", "closed": "关闭 Closed"}
+ROBOT_STATES = {"idle": "空闲", "busy": "执行任务", "charging": "充电中", "error": "故障", "offline": "离线",
+                "unknown": "未知"}
 
 
 @dataclass
@@ -156,7 +158,7 @@ class SupervisorModel:
         for r in self.robots.robots:
             battery = f"，电量 {r.battery:.0f}%" if r.battery is not None else ""
             task = f"，任务 {r.task.progress}" + (f"（{r.task.reason}）" if r.task.reason else "") if r.task else ""
-            lines.append(f"导引机器人 {r.id}：{r.state}{battery}{task}  Guide robot {r.state}")
+            lines.append(f"导引机器人 {r.id}：{ROBOT_STATES.get(r.state, r.state)}{battery}{task}  Guide robot {r.state}")
             fine = fine and r.online and r.state != "error" and not (r.task and r.task.progress == "failed")
         return "\n".join(lines), fine
 
