@@ -135,12 +135,10 @@ class SupervisorModel:
 
     def _keep(self, msg, model, attr: str) -> None:
         """A retained state message (health, robot board): keep the newest readable one."""
-        try:
-            setattr(self, attr, model.model_validate(json.loads(msg.payload)))
-        except (ValueError, ValidationError):
-            log.warning("unreadable %s on %s", attr, msg.topic)
-            return
-        self._notify()
+        value = self._read(msg, model)
+        if value is not None:
+            setattr(self, attr, value)
+            self._notify()
 
     def on_health(self, msg) -> None:
         self._keep(msg, Health, "health")
