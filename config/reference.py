@@ -23,6 +23,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("[[halls.devices]]", schema.DeviceConfig),
     ("[halls.priority]", schema.PriorityConfig),
     ("[halls.no_show]", schema.NoShowConfig),
+    ("[halls.robot]", schema.RobotConfig),
     ("kiosk file (top level)", schema.KioskConfig),
 ]
 

@@ -84,6 +84,23 @@ class NoShowConfig(Strict):
     max_requeues: int = Field(1, ge=0, le=5, description="how often one ticket may go back to the queue")
 
 
+class RobotConfig(Strict):
+    """The hall's guide robot (docs/robot.md). The hall works the same without it."""
+
+    device: str = Field(pattern=ID_PATTERN, description="the id of a device of role robot in this hall")
+    guide_on_call: Literal["never", "asked", "asked_or_green"] = Field(
+        "asked", description="when a window calls a ticket for the first time, send the robot to guide the citizen: "
+                             "never; asked: only tickets taken with guide = true; asked_or_green: those and "
+                             "green-channel (elderly) tickets")
+    greeting_zh: str = Field("您好，欢迎来到政务服务中心，请问您要办理什么业务？", max_length=300,
+                             description="what the robot says when it greets a citizen (help button)")
+    greeting_en: str = Field("Hello, welcome to the service centre. How can I help you?", max_length=300,
+                             description="the greeting in English")
+    home_area: str = Field("entrance", max_length=64, description="where the robot waits between tasks")
+    task_timeout_s: float = Field(30.0, ge=1, le=600, description="a task without any progress for this long is "
+                                                                    "failed (timeout) and cancelled on the robot")
+
+
 class HallConfig(Strict):
     id: str = Field(pattern=ID_PATTERN, description="hall id, part of every MQTT topic of the hall")
     name: str = Field(description="the hall's Chinese name")
@@ -102,6 +119,7 @@ class HallConfig(Strict):
     auto_call: bool = Field(False, description="call waiting tickets automatically to the open window that has "
                                                "been idle longest")
     no_show: NoShowConfig = Field(NoShowConfig(), description="what a no-show does")
+    robot: RobotConfig | None = Field(None, description="the guide robot, if the hall has one")
 
     @model_validator(mode="after")
     def _consistent(self) -> "HallConfig":
@@ -121,6 +139,8 @@ class HallConfig(Strict):
         for d in self.devices:
             if d.role in ("caller", "display") and d.window not in numbers:
                 raise ValueError(f"{d.role} {d.id} names window {d.window}, which the hall does not have")
+        if self.robot and not any(d.id == self.robot.device and d.role == "robot" for d in self.devices):
+            raise ValueError(f"robot.device {self.robot.device!r} is not a device of role robot in this hall")
         return self
 
     def service(self, code: str) -> ServiceConfig:

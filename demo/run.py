@@ -76,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
                          # the reference server's demo credentials (its defaults); only the controller has them
                          "HALL_BACKEND_APP_KEY": "demo-key", "HALL_BACKEND_SECRET": "demo-secret"}, ready="ready")
         print("demo: hall controller ready")
+        robot_id = suite.halls[0].robot.device  # the guide robot's emulator (docs/robot.md)
+        procs.spawn("robot-emulator", ["-m", "hall_controller.robot_sim", "--config", str(hall_path), "--id", robot_id],
+                    env={"HALL_MQTT_PASSWORD": broker.passwords[robot_id]}, ready="ready")
+        print(f"demo: guide robot emulator {robot_id} ready")
         if headless:
             from demo.scenario import play
             summary = play(suite, kiosk_cfg.model_copy(update={"printer_url": printer_url}), broker, OUT,

@@ -2,12 +2,15 @@
 two windows call them, the calling screen follows; every step is timed."""
 from __future__ import annotations
 
+import json
 import socket
+import uuid
 import statistics
 import time
 from pathlib import Path
 
 from config.schema import HallSuiteConfig, KioskConfig
+from hall_controller import contract
 from hall_controller.mqtt import Endpoint
 from hall_controller.screens.calling_screen import CallingScreen
 from hall_controller.screens.model import ScreenModel
@@ -56,6 +59,18 @@ def _rate_and_read_guide(app, kiosk, kwin, shots: Path, served: str) -> dict:
     civic.close()
     return {"ticket": served, "score": 5, "page": result.page, "message": result.message,
             "guide_matters": len(matters)}
+
+
+def _robot_help(app, kiosk, endpoint: Endpoint, hall: str) -> dict:
+    """A citizen presses the kiosk's help button: the guide robot (its emulator) comes to greet."""
+    boards: list[dict] = []
+    endpoint.subscribe(contract.ROBOT_BOARD.format(hall=hall), lambda m: boards.append(json.loads(m.payload)))
+    robot = lambda: boards[-1]["robots"][0] if boards else {}  # noqa: E731
+    _pump(app, lambda: robot().get("state") == "idle", 10)
+    answer = kiosk.endpoint.request(contract.ROBOT_REQUEST.format(hall=hall, client=kiosk.endpoint.client_id),
+                                    {"request_id": uuid.uuid4().hex})
+    _pump(app, lambda: (robot().get("task") or {}).get("progress") in ("done", "failed"), 30)
+    return {"help": answer["status"], "error": answer.get("error"), "last": robot()}
 
 
 def play(suite: HallSuiteConfig, kiosk_cfg: KioskConfig, broker, out: Path, printer_control: int | None) -> dict:
@@ -145,6 +160,7 @@ def play(suite: HallSuiteConfig, kiosk_cfg: KioskConfig, broker, out: Path, prin
             called.append(ticket)
     # A served citizen rates the service at the kiosk, and another reads a service guide.
     rating = _rate_and_read_guide(app, kiosk, kwin, shots, called[0])
+    robot = _robot_help(app, kiosk, screen_ep, hall.id)
     caller_win.run("status")
     _pump(app, lambda: False, 0.5)
     main_screen.grab().save(str(shots / "calling-screen.png"))
@@ -170,6 +186,7 @@ def play(suite: HallSuiteConfig, kiosk_cfg: KioskConfig, broker, out: Path, prin
         "latency_ms": {"button_to_ticket_printed": _ms(request_ms), "receipt_rendered_by_emulator_after": _ms(print_ms),
                        "call_to_screen_update": _ms(call_ms)},
         "announcements": wavs,
+        "robot": robot,
         "receipts": sorted(p.name for p in receipts_dir.glob("receipt-*")),
         "screens": sorted(p.name for p in shots.glob("*.png")),
     }

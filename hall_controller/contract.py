@@ -35,6 +35,8 @@ class TicketRequest(Payload):
     priority: Literal["normal", "appointment", "green"] = "normal"
     appointment_code: str | None = None
     lang: Literal["zh", "en"] = "zh"
+    guide: bool = Field(False, description="the citizen asked the guide robot to lead them to the window "
+                                           "when the ticket is called (the hall's robot.guide_on_call decides)")
 
 
 class TicketInfo(Payload):
@@ -290,6 +292,95 @@ class DeviceHealth(Payload):
     parts: list[PartHealth]
 
 
+# ---- the guide robot (docs/robot.md) ----------------------------------------------------
+RobotTaskKind = Literal["greet", "guide", "announce", "go_home", "cancel"]
+RobotProgress = Literal["accepted", "moving", "arrived", "done", "failed"]
+
+
+class RobotTask(Payload):
+    """A task for the guide robot. The robot does one task at a time: a new task (other than
+    `cancel`) while it is busy is answered with progress `failed`, reason `busy`. `cancel`
+    stops the task named by `cancels` (or the current one) and the robot reports that task
+    `failed` with reason `cancelled`; a `cancel` itself gets no progress of its own."""
+
+    task_id: str = Field(min_length=8, max_length=64, description="unique; every RobotState about this task names it")
+    kind: RobotTaskKind
+    window: int | None = Field(None, ge=1, description="guide: the window to lead the citizen to")
+    area: str | None = Field(None, max_length=64, description="guide, go_home: the area to go to, e.g. 一楼东区 "
+                             "or home; guide gives window or area")
+    text_zh: str = Field("", max_length=300, description="greet, announce, guide: what to say, Chinese")
+    text_en: str = Field("", max_length=300, description="the same in English")
+    ticket: str | None = Field(None, max_length=8, description="guide: the called ticket number, e.g. A012, "
+                               "to show on the robot's screen")
+    priority: Literal["normal", "high"] = Field("normal", description="high: green channel (elderly, disabled)")
+    cancels: str | None = Field(None, max_length=64, description="cancel: the task to stop; unset = the current one")
+    issued_at: str = Field(description="ISO 8601 with offset")
+
+    @model_validator(mode="after")
+    def _target(self) -> "RobotTask":
+        if self.kind == "guide" and self.window is None and not self.area:
+            raise ValueError("a guide task needs window or area")
+        return self
+
+
+class RobotPosition(Payload):
+    x: float = Field(description="metres east of the hall's origin (the robot's map)")
+    y: float = Field(description="metres north of the hall's origin")
+    area: str = Field("", max_length=64, description="the named area the robot is in, e.g. entrance, 一楼东区")
+
+
+class RobotTaskStatus(Payload):
+    task_id: str = Field(min_length=1, max_length=64)
+    progress: RobotProgress = Field(description="accepted -> moving -> arrived -> done, or failed at any step")
+    reason: str | None = Field(None, max_length=200, description="failed: why (busy, battery_low, obstacle, "
+                               "cancelled, lost, ...)")
+
+
+class RobotState(Payload):
+    """What the robot says about itself; retained, published on every change of state,
+    task progress or area, and at least every 10 s while it moves or charges."""
+
+    state: Literal["idle", "busy", "charging", "error", "offline"]
+    position: RobotPosition
+    battery: float = Field(ge=0, le=100, description="percent")
+    task: RobotTaskStatus | None = Field(None, description="the current or last task")
+    error: str | None = Field(None, max_length=200, description="state error: what is wrong")
+    at: str = Field(description="ISO 8601 with offset")
+
+
+class RobotHelpRequest(Payload):
+    """A kiosk's "call the robot" help button: send the robot to this kiosk (greet the
+    citizen there), or to guide them to a window or area. Answered with
+    Response(data={task_id, robot}) or an error with code `robot_unavailable`."""
+
+    request_id: str = Field(min_length=8, max_length=64, description="a retry with the same id sends no second task")
+    kind: Literal["greet", "guide"] = "greet"
+    window: int | None = Field(None, ge=1, description="guide: the window")
+    area: str | None = Field(None, max_length=64, description="guide: the area; greet: where the kiosk stands")
+    lang: Literal["zh", "en"] = "zh"
+
+
+class RobotView(Payload):
+    """The controller's view of one robot (what the supervisor shows)."""
+
+    id: str
+    online: bool = Field(description="its presence is online and its state is not offline")
+    state: str = Field(description="the robot's own state, or offline / unknown")
+    battery: float | None = None
+    position: RobotPosition | None = None
+    task: RobotTaskStatus | None = Field(None, description="the task in progress or the last one, as the controller "
+                                         "sees it (a task without progress in time is failed: timeout)")
+    at: str | None = None
+
+
+class RobotBoard(Payload):
+    """The hall's robots as the controller sees them; retained."""
+
+    hall: str
+    robots: list[RobotView]
+    at: str
+
+
 @dataclass(frozen=True)
 class Topic:
     pattern: str
@@ -337,7 +428,19 @@ DEVICE_HEALTH = Topic("{root}/{hall}/state/device/{client}", DeviceHealth, 1, Tr
                       "speech): state, the action it needs, message, counters, when it changed. Retained; "
                       "republished whenever a part's status changes and on every reconnect.")
 
-TOPICS = [TICKET_REQUEST, WINDOW_REQUEST, BACKEND_REQUEST, BOARD, HEALTH, DEVICE_HEALTH, CALL_EVENT, PRESENCE, REPLY]
+ROBOT_TASK = Topic("{root}/{hall}/robot/{robot}/task", RobotTask, 1, False, "controller", "the robot `robot` only",
+                   "A task for the robot (docs/robot.md). Not retained: a robot that was away gets no stale task.")
+ROBOT_STATE = Topic("{root}/{hall}/robot/{robot}/state", RobotState, 1, True, "the robot `robot` only",
+                    "controller, supervisor", "The robot's state, position, battery and task progress, retained. "
+                    "Its presence (`presence/<robot>`, last will offline) says whether it is connected.")
+ROBOT_REQUEST = Topic("{root}/{hall}/request/robot/{client}", RobotHelpRequest, 1, False, "kiosk",
+                      "controller", "A kiosk's help button calls the robot; answered with "
+                      "Response(data={task_id, robot: RobotView}); code `robot_unavailable` when no robot can come.")
+ROBOT_BOARD = Topic("{root}/{hall}/state/robot", RobotBoard, 1, True, "controller", "supervisor, kiosks",
+                    "The hall's robots as the controller sees them (state, battery, task and its progress).")
+
+TOPICS = [TICKET_REQUEST, WINDOW_REQUEST, BACKEND_REQUEST, BOARD, HEALTH, DEVICE_HEALTH, CALL_EVENT, PRESENCE, REPLY,
+          ROBOT_TASK, ROBOT_STATE, ROBOT_REQUEST, ROBOT_BOARD]
 BACKEND_ANSWERS = {"matters": MattersAnswer, "guide": GuideAnswer, "appointments": AppointmentsAnswer,
                    "appointment": AppointmentAnswer, "check_in": CheckInAnswer, "progress": ProgressAnswer,
                    "licences": LicencesAnswer, "licence_pdf": PdfChunk, "record_print": PrintAnswer,
@@ -367,7 +470,7 @@ def render_markdown() -> str:
     out += keypad_doc.render()
     models = [TicketRequest, TicketInfo, WindowCommand, Response, CallInfo, WindowState, Board,
               CallEvent, Presence, BackendRequest, *dict.fromkeys(BACKEND_ANSWERS.values()), Health,
-              PartHealth, DeviceHealth]
+              PartHealth, DeviceHealth, RobotTask, RobotState, RobotHelpRequest, RobotBoard]
     out += ["# Payloads", "", "JSON, UTF-8. Unknown keys are rejected.", ""]
     for m in models:
         out += [f"## {m.__name__}", "", (m.__doc__ or "").strip(), "", "```json",

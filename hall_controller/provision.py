@@ -28,14 +28,15 @@ def _device_rules(role: str, cid: str, hall: str, controller: str) -> list[tuple
     state = [("read", f"hall/{hall}/state/#")]
     if role == "kiosk":
         return own + state + [("write", f"hall/{hall}/request/ticket/{cid}"),
-                              ("write", f"hall/{hall}/request/backend/{cid}")]
+                              ("write", f"hall/{hall}/request/backend/{cid}"),
+                              ("write", f"hall/{hall}/request/robot/{cid}")]
     if role == "caller":
         return own + state + [("write", f"hall/{hall}/request/window/{cid}")]
     if role in ("screen", "display"):
         return own + state + [("read", f"hall/{hall}/event/#")]
     if role == "supervisor":  # reads the hall's state, every device's presence and health; commands nothing
         return own + state + [("read", "presence/#"), ("read", f"hall/{hall}/event/#"),
-                              ("read", "hall/+/state/device/+")]
+                              ("read", "hall/+/state/device/+"), ("read", f"hall/{hall}/robot/+/state")]
     if role == "robot":
         return own + [("read", f"hall/{hall}/robot/{cid}/task"), ("write", f"hall/{hall}/robot/{cid}/state")]
     raise ValueError(f"unknown role {role!r}")

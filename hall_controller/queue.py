@@ -73,7 +73,7 @@ class HallQueue:
 
     # -- issuing -------------------------------------------------------------------------
     def issue(self, service: str, request_id: str, *, source: str, priority: str = "normal",
-              appointment_code: str | None = None, lang: str = "zh") -> tuple[Ticket, bool]:
+              appointment_code: str | None = None, lang: str = "zh", guide: bool = False) -> tuple[Ticket, bool]:
         """Issue a ticket; returns (ticket, created). A repeated request_id returns the same ticket."""
         try:
             svc = self.hall.service(service)
@@ -100,7 +100,7 @@ class HallQueue:
                             lang=lang, issued_at=now, queued_at=now, recalls=0,
                             appointment_code=appointment_code)).inserted_primary_key[0]
                         self._event(conn, "issued", tid, number, service, day, now,
-                                    data={"priority": priority, "source": source})
+                                    data={"priority": priority, "source": source, **({"guide": True} if guide else {})})
                         row = conn.execute(select(db.tickets).where(db.tickets.c.id == tid)).one()
                         return Ticket.from_row(row), True
                 except IntegrityError:

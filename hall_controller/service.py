@@ -29,6 +29,7 @@ from hall_controller.errors import BadRequest, Forbidden, HallError, Unavailable
 from hall_controller.estimate import estimate_wait_min
 from hall_controller.mqtt import Endpoint
 from hall_controller.queue import HallQueue, Ticket
+from hall_controller.robot import RobotCoordinator
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class HallController:
                                  will=(self.presence_topic, encode(offline)), keepalive=config.broker.keepalive)
         self.endpoint.on_connection_change = self._connection_changed
         self.backend = BackendLink(self, engine)
+        self.robot = RobotCoordinator(self)  # the guide robot (docs/robot.md)
 
     # -- lifecycle -----------------------------------------------------------------------
     def housekeeping(self) -> None:
@@ -87,10 +89,12 @@ class HallController:
             self.endpoint.subscribe(contract.TICKET_REQUEST.format(hall=hall, client="+"), self._on_ticket)
             self.endpoint.subscribe(contract.WINDOW_REQUEST.format(hall=hall, client="+"), self._on_window)
         self.backend.start()
+        self.robot.start()
         self.endpoint.start(timeout)
 
     def stop(self) -> None:
         self._stopping.set()
+        self.robot.stop()
         self.backend.stop()
         self.endpoint.publish(self.presence_topic, encode(Presence(state="offline", role="controller",
                                                                     halls=list(self.queues))), retain=True)
@@ -129,6 +133,7 @@ class HallController:
                                  recall=t.recalls)
         self.endpoint.publish(contract.CALL_EVENT.format(hall=q.hall.id),
                               encode(CallEvent(hall=q.hall.id, call=call, text_zh=zh, text_en=en)), qos=1)
+        self.robot.on_call(q, t, window)  # returns at once; the robot never delays a call
 
     # -- request handling ----------------------------------------------------------------
     @staticmethod
@@ -174,7 +179,8 @@ class HallController:
                 raise Forbidden(f"{client} is not a kiosk of hall {hall}")
             req: TicketRequest = self._parse(msg, TicketRequest)
             ticket, created = q.issue(req.service, f"{client}:{req.request_id}", source=client,
-                                      priority=req.priority, appointment_code=req.appointment_code, lang=req.lang)
+                                      priority=req.priority, appointment_code=req.appointment_code, lang=req.lang,
+                                      guide=req.guide)
             info = self.ticket_info(q, ticket)
         except (HallError, ValidationError) as err:
             self._reject(msg, err, "ticket")

@@ -114,6 +114,9 @@ class SupervisorWindow(QMainWindow):
         self.platform = QLabel()
         self.platform.setWordWrap(True)
         live.addWidget(self.platform)
+        self.robot = QLabel()  # the guide robot, when the hall has one
+        self.robot.setWordWrap(True)
+        live.addWidget(self.robot)
         live.addWidget(QLabel("窗口 Windows"))
         self.windows = _table(["窗口", "状态 State", "号码 Ticket", "自 Since"], [])
         live.addWidget(self.windows, 1)
@@ -192,6 +195,10 @@ class SupervisorWindow(QMainWindow):
         text, fine = m.platform()
         self.platform.setText(text)
         self.platform.setStyleSheet(f"color:{'#2e7d32' if fine else '#c62828'};")
+        text, fine = m.robot_line()
+        self.robot.setVisible(bool(text))
+        self.robot.setText(text)
+        self.robot.setStyleSheet(f"color:{'#2e7d32' if fine else '#c62828'};")
         fill_table(self.windows, [list(w) for w in m.windows()])
         pairs = [f"{name}：{n}" for name, n in m.waiting()]
         self.waiting.setText("等候 Waiting\n" + "\n".join("　　".join(pairs[i:i + 2]) for i in range(0, len(pairs), 2)))

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from config.schema import HallConfig
 from drivers.core.clock import Clock
 from hall_controller import contract
-from hall_controller.contract import Board, DeviceHealth, Health, Presence
+from hall_controller.contract import Board, DeviceHealth, Health, Presence, RobotBoard
 from hall_controller.days import service_day
 from hall_controller.device_health import Visit, needs_visit, worst_part
 from hall_controller.mqtt import Endpoint
@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 TABS = ("service", "window", "clerk", "hour")
 WINDOW_STATES = {"idle": "空闲 Idle", "calling": "呼叫中 Calling", "serving": "办理中 Serving",
                  "paused": "暂停 Paused", "closed": "关闭 Closed"}
+ROBOT_STATES = {"idle": "空闲", "busy": "执行任务", "charging": "充电中", "error": "故障", "offline": "离线",
+                "unknown": "未知"}
 
 
 @dataclass
@@ -59,6 +61,7 @@ class SupervisorModel:
         self.board: Board | None = None
         self.health: Health | None = None  # the controller's link to the platform, with its outbox
         self.presence: dict[str, Presence] = {}
+        self.robots: RobotBoard | None = None  # the guide robot as the controller sees it
         self.seen_at: dict[str, str] = {}  # when the supervisor last heard a presence (hh:mm:ss)
         self.device_health: dict[str, DeviceHealth] = {}  # every device's parts, across the halls it may read
         self.broker_up = False
@@ -101,6 +104,7 @@ class SupervisorModel:
         endpoint.subscribe(contract.PRESENCE.format(client="+"), self.on_presence)
         endpoint.subscribe(contract.HEALTH.format(hall=self.hall.id), self.on_health)
         endpoint.subscribe(contract.DEVICE_HEALTH.format(hall="+", client="+"), self.on_device_health)
+        endpoint.subscribe(contract.ROBOT_BOARD.format(hall=self.hall.id), self.on_robots)
         previous = endpoint.on_connection_change
 
         def changed(up: bool) -> None:
@@ -129,13 +133,32 @@ class SupervisorModel:
             self.board = board
         self._notify()
 
+    def _keep(self, msg, model, attr: str) -> None:
+        """A retained state message (health, robot board): keep the newest readable one."""
+        value = self._read(msg, model)
+        if value is not None:
+            setattr(self, attr, value)
+            self._notify()
+
     def on_health(self, msg) -> None:
-        try:
-            self.health = Health.model_validate(json.loads(msg.payload))
-        except (ValueError, ValidationError):
-            log.warning("unreadable health on %s", msg.topic)
-            return
-        self._notify()
+        self._keep(msg, Health, "health")
+
+    def on_robots(self, msg) -> None:
+        self._keep(msg, RobotBoard, "robots")
+
+    def robot_line(self) -> tuple[str, bool]:
+        """One line per guide robot: state, battery, the last task; ("", True) without a robot."""
+        if self.hall.robot is None:
+            return "", True
+        if self.robots is None or not self.robots.robots:
+            return "导引机器人：未知 Guide robot: unknown", False
+        lines, fine = [], True
+        for r in self.robots.robots:
+            battery = f"，电量 {r.battery:.0f}%" if r.battery is not None else ""
+            task = f"，任务 {r.task.progress}" + (f"（{r.task.reason}）" if r.task.reason else "") if r.task else ""
+            lines.append(f"导引机器人 {r.id}：{ROBOT_STATES.get(r.state, r.state)}{battery}{task}  Guide robot {r.state}")
+            fine = fine and r.online and r.state != "error" and not (r.task and r.task.progress == "failed")
+        return "\n".join(lines), fine
 
     def platform(self) -> tuple[str, bool]:
         """One line on the link to the government platform and what waits for it; True = fine."""

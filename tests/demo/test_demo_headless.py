@@ -25,6 +25,8 @@ def test_headless_demo_writes_screens_receipts_speech_and_summary(tmp_path):
     # the first citizen, served, rates the service at the kiosk; the guide lists the matters
     assert summary["rating"]["page"] == "rated" and summary["rating"]["ticket"] == "A001"
     assert summary["rating"]["guide_matters"] > 0
+    # the help button brought the guide robot's emulator, which greeted and reported done
+    assert summary["robot"]["help"] == "ok" and summary["robot"]["last"]["task"]["progress"] == "done"
     for name in ("kiosk-home.png", "kiosk-ticket.png", "calling-screen.png", "window-caller.png", "kiosk-guide.png",
                  "kiosk-rating.png"):
         assert (out / "screens" / name).stat().st_size > 10_000

@@ -75,6 +75,9 @@ def test_live_hall_and_presence_through_the_broker(controller, device, broker):
         # the controller's link to the platform (none configured here) and its outbox
         assert wait_until(app, lambda: model.health is not None)
         assert model.platform() == ("政务平台：未配置（离线大厅） Platform: none configured", True)
+        # the hall's guide robot, as the controller sees it: never connected here
+        assert wait_until(app, lambda: model.robots is not None)
+        assert model.robot_line() == ("导引机器人 robot-01：未知  Guide robot unknown", False)
         states = lambda: {d.id: d.state for d in model.devices()}  # noqa: E731
         assert wait_until(app, lambda: states()["kiosk-01"] == "online")
         assert wait_until(app, lambda: states()["supervisor-desk"] == "online")  # its own presence
@@ -117,6 +120,10 @@ def test_window_renders_a_busy_afternoon(keep, suite_config, broker, tmp_path): 
     health = HealthPublisher.on_endpoint(online[0], "demo-hall", "kiosk-01", "kiosk", clock)  # kiosk-01's faults
     health.set("printer", DeviceStatus(DeviceState.USER_ERROR, ("paper_out",), Action.STAFF, "paper out"))
     health.set("idcard", DeviceStatus(DeviceState.HARDWARE_ERROR, ("sam_error",), Action.TECHNICIAN, "SAM silent"))
+    from hall_controller.robot_sim import RobotSimClient, SimConfig  # the guide robot's emulator
+    robot = RobotSimClient.connect("robot-01", hall, "127.0.0.1", broker.port, broker.passwords["robot-01"],
+                                   SimConfig(battery=86))
+    robot.start()
     model = SupervisorModel(hall, engine, clock)
     desk = supervisor_endpoint("supervisor-desk", "demo-hall", "127.0.0.1", broker.port,
                                broker.passwords["supervisor-desk"])
@@ -131,7 +138,9 @@ def test_window_renders_a_busy_afternoon(keep, suite_config, broker, tmp_path): 
                          for r in range(window.devices.rowCount())}
         assert wait_until(app, lambda: model.controller_up and model.board is not None and shown().get("caller-w2") == "online"
                           and shown()["caller-w3"] == "offline" and shown()["supervisor-desk"] == "online"
-                          and shown()["display-w1"] == shown()["display-w4"] == "online")
+                          and shown()["display-w1"] == shown()["display-w4"] == "online"
+                          and shown()["robot-01"] == "online" and model.robot_line()[1])
+        assert window.robot.text().startswith("导引机器人 robot-01：空闲，电量 86%")
         assert shown()["caller-w4"] == "unknown" and len(shown()) == 1 + len(hall.devices)
         assert wait_until(app, lambda: window.visits.rowCount() == 1)  # the SAM needs a technician
         assert window.visits.item(0, 1).text() == "kiosk-01" and window.visits.item(0, 2).text() == "idcard"
@@ -150,6 +159,7 @@ def test_window_renders_a_busy_afternoon(keep, suite_config, broker, tmp_path): 
         desk.stop()
         for ep in online:
             ep.stop()
+        robot.stop()
         displays.stop()
         controller.stop()
         engine.dispose()
