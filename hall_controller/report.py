@@ -279,8 +279,8 @@ RATINGS_TABLE = "backend_outbox"  # hall_controller/ratings.py stores each ratin
 def load_ratings(engine: Engine, hall: str, day_from: str, day_to: str, tz: str = "Asia/Shanghai",
                  day_starts_at: time = time(0, 0)) -> list[dict]:
     """The hall's ratings (好差评) of the day range, as the controller stored them in its
-    outbox (delivered or not); [] for a database without one. The service is the ticket
-    number's prefix (a transferred ticket keeps its number)."""
+    outbox (delivered or not); [] for a database without one. The service is the one that
+    served the ticket (a ticket transferred to another service keeps its number's prefix)."""
     if not inspect(engine).has_table(RATINGS_TABLE):
         return []
     table = Table(RATINGS_TABLE, MetaData(), autoload_with=engine)
@@ -302,5 +302,11 @@ def load_ratings(engine: Engine, hall: str, day_from: str, day_to: str, tz: str 
             out.append({"day": day, "at": at.timestamp(), "score": score,
                         "window": int(window) if str(window).isdigit() else None,
                         "clerk": None if r.get("clerk_id") in (None, "-") else r["clerk_id"],
-                        "service": number[:1] if number[:1].isalpha() else None})
+                        "service": number[:1] if number[:1].isalpha() else None, "number": number})
+        if out and inspect(engine).has_table("tickets"):
+            t = db.tickets.c
+            served_by = {(d, n): svc for d, n, svc in c.execute(select(t.day, t.number, t.service).where(
+                t.hall == hall, t.day >= day_from, t.day <= day_to, t.number.in_({r["number"] for r in out})))}
+            for r in out:
+                r["service"] = served_by.get((r["day"], r["number"]), r["service"])
     return out

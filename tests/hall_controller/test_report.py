@@ -258,3 +258,24 @@ def test_ratings_stored_by_the_controller_count_per_window_and_clerk(busy_db, tm
         assert rows[window]["rating_mean"] == pytest.approx(sum(scores) / len(scores))
     # a database without the outbox (an older controller) has no ratings, and no error
     assert report.load_ratings(create_engine(f"sqlite:///{tmp_path}/old.db"), hall.id, DAY, DAY) == []
+
+
+def test_a_rating_counts_for_the_service_that_served_a_transferred_ticket(database_url):
+    from config import HallSuiteConfig, load_config
+    from hall_controller import calling
+    from hall_controller.contract import WindowCommand
+    from tests.support.fixtures import EXAMPLE_HALL
+    hall = load_config(EXAMPLE_HALL, HallSuiteConfig).halls[0]
+    engine = db.make_engine(database_url)
+    clock = FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=CST))
+    q, outbox = HallQueue(engine, hall, clock), Outbox(engine, None, clock)
+    q.issue("A", "r1", source="kiosk-01")
+    calling.apply(q, WindowCommand(window=2, action="call_next"))
+    calling.apply(q, WindowCommand(window=2, action="transfer", to_service="D"))  # A001 now waits for D
+    calling.apply(q, WindowCommand(window=4, action="call_next"))
+    clock.advance(300)
+    calling.apply(q, WindowCommand(window=4, action="finish"))
+    rate(q, outbox, "A001", 5)
+    [got] = report.load_ratings(engine, hall.id, "2026-03-02", "2026-03-02", hall.timezone)
+    engine.dispose()
+    assert (got["number"], got["service"], got["window"]) == ("A001", "D", 4)
