@@ -58,6 +58,7 @@ def test_screen_shows_the_lost_controller_when_it_dies_without_goodbye(suite_con
         assert wait_for(lambda: screen.status == "ok")
     finally:
         c2.stop()
+        c.stop()  # the crashed one's own threads (housekeeping, backend link) end too
 
 
 def _board(seq: int, recent: list[tuple[str, int, str]], day: str = "2026-11-23") -> Board:

@@ -130,3 +130,4 @@ def test_controller_lost_shows_banner_and_recovers(keep, suite_config, broker, d
     c2.start()
     assert wait_until(app, lambda: model.connected and screen.banner.isHidden())
     c2.stop()
+    c.stop()  # the crashed one's own threads (housekeeping, backend link) end too
