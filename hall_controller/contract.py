@@ -10,15 +10,18 @@ retained and carries a last will ("offline").
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hall_controller.backend import models as bm
 
 ROOT = "hall"
+_log = logging.getLogger(__name__)
+M = TypeVar("M", bound=BaseModel)
 
 
 class Payload(BaseModel):
@@ -449,6 +452,21 @@ BACKEND_ANSWERS = {"matters": MattersAnswer, "guide": GuideAnswer, "appointments
 
 def encode(model: BaseModel) -> bytes:
     return model.model_dump_json(exclude_none=False).encode("utf-8")
+
+
+def describe(err: ValidationError) -> str:
+    """What is wrong with a payload, field by field: "call.window: Input should be ..."."""
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'payload'}: {e['msg']}" for e in err.errors())
+
+
+def read(msg, model: type[M]) -> M | None:
+    """An MQTT message's payload as `model`, or None, logged with the topic and what is
+    wrong, when it is not one (not JSON, wrong fields)."""
+    try:
+        return model.model_validate_json(msg.payload)
+    except ValidationError as err:
+        _log.warning("ignored an unreadable %s on %s: %s", model.__name__, msg.topic, describe(err))
+        return None
 
 
 def render_markdown() -> str:

@@ -10,13 +10,11 @@ that fails never stops the controller or the other displays.
 """
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from dataclasses import dataclass
 
 import paho.mqtt.client as paho
-from pydantic import ValidationError
 
 from config.schema import DeviceConfig
 from drivers.core.device import Lifecycle
@@ -183,10 +181,8 @@ class WindowDisplays:
             state="online" if online else "offline", role="display")), retain=True)
 
     def _on_board(self, msg: paho.MQTTMessage) -> None:
-        try:
-            board = Board.model_validate(json.loads(msg.payload))
-        except (ValueError, ValidationError) as err:
-            log.warning("displays ignored a malformed board on %s: %s", msg.topic, err)
+        board = contract.read(msg, Board)
+        if board is None:
             return
         if board.seq <= self._seq.get(board.hall, 0):
             return  # an older board, delivered late
@@ -196,10 +192,8 @@ class WindowDisplays:
                 w.want(wanted_for(ws))
 
     def _on_call(self, msg: paho.MQTTMessage) -> None:
-        try:
-            ev = CallEvent.model_validate(json.loads(msg.payload))
-        except (ValueError, ValidationError) as err:
-            log.warning("displays ignored a malformed call event on %s: %s", msg.topic, err)
+        ev = contract.read(msg, CallEvent)
+        if ev is None:
             return
         for w in self.workers.get((ev.hall, ev.call.window), []):
             w.want(Wanted("call", ev.call.window, ticket=ev.call.ticket), blink=True)

@@ -253,7 +253,7 @@ class RobotCoordinator:
             st = RobotState.model_validate_json(msg.payload)
         except ValidationError as err:
             self.rejected["robot_state"] += 1
-            text = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'payload'}: {e['msg']}" for e in err.errors())
+            text = contract.describe(err)
             log.warning("robot state on %s rejected (%d so far): %s", msg.topic, self.rejected["robot_state"], text)
             return
         with self._changed:

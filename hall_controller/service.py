@@ -154,7 +154,7 @@ class HallController:
         code = err.code if isinstance(err, HallError) else "bad_request"
         self.rejected[code] += 1
         if isinstance(err, ValidationError):
-            text = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'payload'}: {e['msg']}" for e in err.errors())
+            text = contract.describe(err)
         else:
             text = str(err)
         log.warning("rejected %s request on %s: %s %s", kind, msg.topic, code, text)

@@ -3,14 +3,12 @@ ticket and the window, queued in one speech worker so that no announcement is cu
 The chime plays even when speech is turned off; a recall is announced again."""
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections import deque
 from pathlib import Path
 
 import paho.mqtt.client as paho
-from pydantic import ValidationError
 
 from drivers.speech.numbers import call_text_en, call_text_zh
 from drivers.speech.worker import SpeechWorker
@@ -60,10 +58,8 @@ class Announcer:
         return str(self.out_dir / f"call-{n:04d}-{ev.call.ticket}-w{ev.call.window}-{part}.wav")
 
     def _on_call(self, msg: paho.MQTTMessage) -> None:
-        try:
-            ev = CallEvent.model_validate(json.loads(msg.payload))
-        except (ValueError, ValidationError) as err:
-            log.warning("ignored a malformed call event on %s: %s", msg.topic, err)
+        ev = contract.read(msg, CallEvent)
+        if ev is None:
             return
         langs, speech_on = self.halls.get(ev.hall, (["zh"], True))
         key = (ev.hall, ev.call.ticket, ev.call.window, ev.call.recall, ev.call.at)

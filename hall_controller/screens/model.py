@@ -3,13 +3,11 @@ reachable, and which call is new enough to flash. Fed from MQTT; a board older t
 shown is ignored. Time comes from an injected clock (monotonic seconds)."""
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from typing import Callable
 
-from pydantic import ValidationError
 
 from hall_controller import contract
 from hall_controller.contract import Board, CallInfo, Presence
@@ -61,20 +59,15 @@ class ControllerLink:
         self._notify()
 
     def on_presence(self, msg) -> None:
-        try:
-            self.controller_up = Presence.model_validate(json.loads(msg.payload)).state == "online"
-        except (ValueError, ValidationError) as err:
-            log.warning("ignored unreadable presence on %s: %s", msg.topic, err)
+        presence = contract.read(msg, Presence)
+        if presence is None:
             return
+        self.controller_up = presence.state == "online"
         self._notify()
 
 
 def parse_board(msg) -> Board | None:
-    try:
-        return Board.model_validate(json.loads(msg.payload))
-    except (ValueError, ValidationError) as err:
-        log.warning("ignored unreadable board on %s: %s", msg.topic, err)
-        return None
+    return contract.read(msg, Board)
 
 
 def is_newer(board: Board, old: Board | None) -> bool:

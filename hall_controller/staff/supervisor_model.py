@@ -4,13 +4,11 @@ hall (the retained board and every device's retained presence, from MQTT as a re
 `supervisor` device). Qt only renders this (hall_controller/staff/supervisor.py)."""
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from dataclasses import dataclass
 from typing import Callable
 
-from pydantic import ValidationError
 
 from config.schema import HallConfig
 from drivers.core.clock import Clock
@@ -114,14 +112,7 @@ class SupervisorModel:
             self._notify()
         endpoint.on_connection_change = changed
 
-    @staticmethod
-    def _read(msg, model):
-        """The message's payload as `model`, or None (logged) when it is not one."""
-        try:
-            return model.model_validate(json.loads(msg.payload))
-        except (ValueError, ValidationError):
-            log.warning("unreadable %s on %s", model.__name__, msg.topic)
-            return None
+    _read = staticmethod(contract.read)
 
     def on_board(self, msg) -> None:
         board = self._read(msg, Board)
@@ -177,10 +168,8 @@ class SupervisorModel:
 
     def on_presence(self, msg) -> None:
         client = msg.topic.split("/", 1)[1]
-        try:
-            presence = Presence.model_validate(json.loads(msg.payload)) if msg.payload else None
-        except (ValueError, ValidationError):
-            log.warning("unreadable presence of %s", client)
+        presence = None  # an empty payload: the retained presence was cleared
+        if msg.payload and (presence := self._read(msg, Presence)) is None:
             return
         with self._lock:
             if presence is None:
