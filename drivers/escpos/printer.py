@@ -138,16 +138,27 @@ class ReceiptPrinter(Device):
 
     # -- printing ----------------------------------------------------------------------
     def check_ready(self) -> PrinterStatus:
-        """Raise the error that tells the kiosk what to do when the printer cannot print."""
-        status = self.status()
+        """Raise the error that tells the kiosk what to do when the printer cannot print. A
+        refusal is counted before the status changes, so whoever hears of the new status
+        (the kiosk's health topic) sees the fault counted."""
+        try:
+            status = self.status()
+        except DeviceError:
+            self.counters.increment("faults")
+            raise
         device_status = status.device_status()
-        self._set_status(device_status)
+        error: DeviceError | None = None
         if not status.answered:
-            raise DeviceTimeout("the printer does not answer", action=Action.TECHNICIAN, device=self.device_id)
-        if device_status.state is DeviceState.USER_ERROR:
-            raise UserError(device_status.message, action=Action.STAFF, device=self.device_id)
-        if not device_status.usable:
-            raise DeviceUnavailable(device_status.message, device=self.device_id)
+            error = DeviceTimeout("the printer does not answer", action=Action.TECHNICIAN, device=self.device_id)
+        elif device_status.state is DeviceState.USER_ERROR:
+            error = UserError(device_status.message, action=Action.STAFF, device=self.device_id)
+        elif not device_status.usable:
+            error = DeviceUnavailable(device_status.message, device=self.device_id)
+        if error is not None:
+            self.counters.increment("faults")
+        self._set_status(device_status)
+        if error is not None:
+            raise error
         return status
 
     def print_blocks(self, blocks: list[Block]) -> None:
@@ -155,6 +166,10 @@ class ReceiptPrinter(Device):
         data = encode_blocks(blocks)
         try:
             self.check_ready()
+        except DeviceError as err:  # counted by check_ready
+            log.info("receipt printer %s cannot print: %s", self.device_id, err)
+            raise
+        try:
             self._io(lambda link: link.write(data))
         except DeviceError as err:
             self.counters.increment("faults")
