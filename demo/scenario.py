@@ -101,6 +101,7 @@ def play(suite: HallSuiteConfig, kiosk_cfg: KioskConfig, broker, out: Path, prin
                       password=broker.passwords[f"caller-w{n}"])
         ep.start()
         callers[n] = CallerClient(ep, hall.id, n, clerk=f"clerk-{n}")
+        callers[n].command("open")  # the clerks sign on before the first citizens come in
     caller_win = build_window(callers[1], callers[1].endpoint, {s.code: s.name for s in hall.services})
     caller_win.show()
     _pump(app, lambda: model.board is not None and kwin.waiting is not None, 5)
