@@ -1,4 +1,4 @@
-"""Waiting-time estimates on simulated days (hall_controller/sim.py, real queue on SQLite):
+"""Waiting-time estimates on simulated days (devkit/sim.py, real queue on SQLite):
 mean absolute error, in minutes, of the hall's estimate next to the naive one and next to
 a per-window capacity estimate, per scenario and overall, and the time to compute one.
 Plain script: `.venv/bin/python bench/bench_estimate.py [days per scenario]`.
@@ -6,7 +6,7 @@ Plain script: `.venv/bin/python bench/bench_estimate.py [days per scenario]`.
 naive    = people ahead (as printed on the ticket) x the service's configured average time
 capacity = people ahead x learned time per ticket / open capacity for the service (the
            estimator this project had before: each open window counts for its weight share)
-ours     = hall_controller.estimate.estimate_wait_min (the calling order replayed forward)
+ours     = hall_controller.core.estimate.estimate_wait_min (the calling order replayed forward)
 """
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hall_controller.db import make_engine  # noqa: E402
-from hall_controller.estimate import estimate_wait_min, occupancy_s  # noqa: E402
-from hall_controller.queue import HallQueue, Ticket  # noqa: E402
-from hall_controller.sim import HallDay, naive_min, scenarios  # noqa: E402
+from hall_controller.store.db import make_engine  # noqa: E402
+from hall_controller.core.estimate import estimate_wait_min, occupancy_s  # noqa: E402
+from hall_controller.core.queue import HallQueue, Ticket  # noqa: E402
+from devkit.sim import HallDay, naive_min, scenarios  # noqa: E402
 
 
 def capacity_min(q: HallQueue, t: Ticket) -> float | None:

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from config import HallSuiteConfig, KioskConfig, load_config
 from demo.processes import ROOT, Processes
-from hall_controller.broker import MosquittoBroker
-from hall_controller.provision import identities
+from devkit.broker import MosquittoBroker
+from hall_controller.tools.provision import identities
 
 OUT = Path(os.environ.get("HALL_DEMO_OUT", ROOT / "demo-output"))
 
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
                          "HALL_BACKEND_APP_KEY": "demo-key", "HALL_BACKEND_SECRET": "demo-secret"}, ready="ready")
         print("demo: hall controller ready")
         robot_id = suite.halls[0].robot.device  # the guide robot's emulator (docs/robot.md)
-        procs.spawn("robot-emulator", ["-m", "hall_controller.robot_sim", "--config", str(hall_path), "--id", robot_id],
+        procs.spawn("robot-emulator", ["-m", "devkit.robot_sim", "--config", str(hall_path), "--id", robot_id],
                     env={"HALL_MQTT_PASSWORD": broker.passwords[robot_id]}, ready="ready")
         print(f"demo: guide robot emulator {robot_id} ready")
         if headless:
@@ -94,10 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         procs.spawn("kiosk", ["-m", "kiosk_app", "--config", str(kiosk_path), "--hall-config", str(hall_path),
                               "--printer-url", printer_url],
                     env={"HALL_MQTT_PASSWORD": broker.passwords[kiosk_cfg.id]})
-        procs.spawn("calling-screen", ["-m", "hall_controller.screens.calling_screen", "--hall", hall.id,
+        procs.spawn("calling-screen", ["-m", "hall_apps.calling_screen", "--hall", hall.id,
                                        "--broker", f"127.0.0.1:{broker.port}"],
                     env={"HALL_MQTT_PASSWORD": broker.passwords["screen-main"]})
-        procs.spawn("window-caller", ["-m", "hall_controller.staff.caller", "--hall", hall.id, "--id", "caller-w1",
+        procs.spawn("window-caller", ["-m", "hall_apps.caller", "--hall", hall.id, "--id", "caller-w1",
                                       "--window", "1", "--broker", f"127.0.0.1:{broker.port}"],
                     env={"HALL_MQTT_PASSWORD": broker.passwords["caller-w1"]})
         print("demo: kiosk, calling screen and window caller are open; Ctrl+C to stop")

@@ -10,16 +10,16 @@ import time
 from pathlib import Path
 
 from config.schema import HallSuiteConfig, KioskConfig
-from hall_controller import contract
-from hall_controller.mqtt import Endpoint
-from hall_controller.screens.calling_screen import CallingScreen
-from hall_controller.screens.model import ScreenModel
-from hall_controller.staff.caller import build_window
-from hall_controller.staff.client import CallerClient
+from hall_protocol import contract
+from hall_protocol.mqtt import Endpoint
+from hall_apps.calling_screen import CallingScreen
+from hall_apps.screen_model import ScreenModel
+from hall_apps.caller import build_window
+from hall_apps.caller_model import CallerClient
 from kiosk_app.app import Kiosk
-from kiosk_app.qtcommon import application
-from kiosk_app.qtcommon import process_until as _pump  # (app, cond, timeout)
-from kiosk_app.ui import KioskWindow
+from qtkit.common import application
+from qtkit.common import process_until as _pump  # (app, cond, timeout)
+from kiosk_app.qt.window import KioskWindow
 
 CITIZENS = ["A", "B", "A", "C", "D", "A", "B"]
 CALLS = [(1, "call_next"), (2, "call_next"), (1, "recall"), (2, "call_next"), (1, "call_next"),

@@ -10,8 +10,8 @@ import threading
 from pathlib import Path
 
 from config import ConfigError, HallSuiteConfig, load_config
-from hall_controller.db import make_engine
-from hall_controller.mqtt import MqttError
+from hall_controller.store.db import make_engine
+from hall_protocol.mqtt import MqttError
 from hall_controller.service import HallController
 
 
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     controller = HallController(config, engine, password=password)
     announcer = None
     if args.announce_dir:
-        from hall_controller.voice import Announcer
+        from hall_controller.features.voice import Announcer
         announcer = Announcer.for_controller(controller, Path(args.announce_dir))
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     except MqttError as err:
         print(f"hall-controller: {err}", file=sys.stderr)
         return 69
-    from hall_controller.displays import WindowDisplays
+    from hall_controller.features.displays import WindowDisplays
     displays = WindowDisplays.for_controller(controller)
     print("hall-controller: ready", flush=True)
     stop.wait()

@@ -19,17 +19,18 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from config.schema import HallConfig, HallSuiteConfig
 from drivers.core.clock import Clock, SystemClock
-from hall_controller import calling, contract
-from hall_controller.backend_link import BackendLink
-from hall_controller.board import build_board
-from hall_controller.contract import (
+from hall_controller.core import calling
+from hall_protocol import contract
+from hall_controller.features.backend_link import BackendLink
+from hall_controller.core.board import build_board
+from hall_protocol.contract import (
     CallEvent, Presence, Response, TicketInfo, TicketRequest, WindowCommand, encode,
 )
 from hall_controller.errors import BadRequest, Forbidden, HallError, Unavailable
-from hall_controller.estimate import estimate_wait_min
-from hall_controller.mqtt import Endpoint
-from hall_controller.queue import HallQueue, Ticket
-from hall_controller.robot import RobotCoordinator
+from hall_controller.core.estimate import estimate_wait_min
+from hall_protocol.mqtt import Endpoint
+from hall_controller.core.queue import HallQueue, Ticket
+from hall_controller.features.robot import RobotCoordinator
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import logging
 import sys
 
 from config import ConfigError, HallSuiteConfig, KioskConfig, load_config
-from hall_controller.mqtt import MqttError
+from hall_protocol.mqtt import MqttError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,9 +34,9 @@ def main(argv: list[str] | None = None) -> int:
         updates["printer_url"] = args.printer_url
     config = config.model_copy(update=updates)
     from kiosk_app.app import Kiosk
-    from kiosk_app.qtcommon import application
-    from kiosk_app.ui import KioskWindow
-    from kiosk_app.identity_setup import StartupError
+    from qtkit.common import application
+    from kiosk_app.qt.window import KioskWindow
+    from kiosk_app.devices.identity_setup import StartupError
     try:
         kiosk = Kiosk(config, hall)      # before any window: a missing face model stops here
     except StartupError as err:

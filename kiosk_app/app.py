@@ -9,17 +9,17 @@ from dataclasses import replace
 from config.schema import HallConfig, KioskConfig
 from drivers.core.clock import SystemClock
 from drivers.escpos.printer import ReceiptPrinter
-from hall_controller import contract
-from hall_controller.contract import Presence, encode
-from hall_controller.device_health import HealthPublisher
-from hall_controller.mqtt import Endpoint
+from hall_protocol import contract
+from hall_protocol.contract import Presence, encode
+from hall_protocol.health import HealthPublisher
+from hall_protocol.mqtt import Endpoint
 from drivers.a4printer.printer import A4Printer
-from kiosk_app.backend import KioskBackend
-from kiosk_app.citizen import CitizenServices
-from kiosk_app.civic import CivicPages
-from kiosk_app.flow import KioskFlow
-from kiosk_app.licence_print import LicencePrinting
-from kiosk_app.ticketing import TicketClient
+from kiosk_app.clients.backend import KioskBackend
+from kiosk_app.flows.citizen import CitizenServices
+from kiosk_app.flows.civic import CivicPages
+from kiosk_app.flows.ticket import KioskFlow
+from kiosk_app.flows.licence_print import LicencePrinting
+from kiosk_app.clients.ticketing import TicketClient
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +42,13 @@ class Kiosk:
                               elderly_idle_timeout_s=config.elderly_idle_timeout_s,
                               report_fault=self._fault)
         self.flow.screen = replace(self.flow.screen, lang=config.language)
-        # ID card + face verification (kiosk_app/identity.py); StartupError for a missing model
+        # ID card + face verification (kiosk_app/flows/identity.py); StartupError for a missing model
         self.identity = None
         if config.idcard_url:
-            from kiosk_app.identity_setup import IdentityService   # OpenCV and the models only when used
+            from kiosk_app.devices.identity_setup import IdentityService   # OpenCV and the models only when used
             self.identity = IdentityService(config, SystemClock(), self._fault)
         self._build_services(config, hall)
-        # each part's status on the kiosk's retained health topic (hall_controller/device_health.py)
+        # each part's status on the kiosk's retained health topic (hall_protocol/health.py)
         self.health = HealthPublisher.on_endpoint(self.endpoint, hall.id, config.id, "kiosk")
         self.health.watch("printer", self.printer)
         if self.a4 is not None:

@@ -23,7 +23,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "waiting_count": {"zh": "等候 {n} 人", "en": "{n} waiting"},
 }
 
-# Identification with the ID card and face verification (kiosk_app/identity.py).
+# Identification with the ID card and face verification (kiosk_app/flows/identity.py).
 STRINGS.update({
     "id_button": {"zh": "刷身份证办理", "en": "Identify with ID card"},
     "id_title": {"zh": "身份核验", "en": "Identity check"},
@@ -44,7 +44,7 @@ STRINGS.update({
 })
 
 
-# Priority tickets (kiosk_app/green.py, appointment check-in): on screen and on the ticket.
+# Priority tickets (kiosk_app/flows/green.py, appointment check-in): on screen and on the ticket.
 STRINGS.update({
     "green_notice": {"zh": "绿色通道 · 优先办理", "en": "Green channel: priority service"},
     "appointment_notice": {"zh": "预约签到 · 优先办理", "en": "Appointment: priority service"},

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, FastAPI, Header, Request, Security
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from hall_controller.backend import models as m
+from hall_protocol import platform as m
 from hall_controller.backend.signing import mask_id
 
 from . import synth

@@ -12,7 +12,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from hall_controller.backend.models import Licence
+from hall_protocol.platform import Licence
 
 log = logging.getLogger(__name__)
 

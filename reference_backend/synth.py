@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from hall_controller.backend import models as m
+from hall_protocol import platform as m
 from hall_controller.backend.signing import mask_id
 
 TZ = timezone(timedelta(hours=8), "Asia/Shanghai")

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from drivers.core.clock import Clock, SystemClock
 
-from . import models as m
+from hall_protocol import platform as m
 from .errors import (BackendContractError, BackendError, BackendNotFound, BackendRefused,
                      BackendUnavailable)
 from .signing import HEADER_IDEMPOTENCY, HmacAuth

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from drivers.core.clock import Clock, SystemClock
 
-from . import models as m
+from hall_protocol import platform as m
 from .client import BackendClient
 from .errors import BackendError, BackendRefused
 

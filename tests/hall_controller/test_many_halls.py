@@ -8,11 +8,11 @@ import threading
 import pytest
 
 from config.schema import DeviceConfig, HallConfig, ServiceConfig, WindowConfig
-from hall_controller import contract
-from hall_controller.broker import MosquittoBroker
-from hall_controller.db import make_engine
-from hall_controller.mqtt import Endpoint, MqttError
-from hall_controller.provision import extra_identity, identities
+from hall_protocol import contract
+from devkit.broker import MosquittoBroker
+from hall_controller.store.db import make_engine
+from hall_protocol.mqtt import Endpoint, MqttError
+from hall_controller.tools.provision import extra_identity, identities
 from hall_controller.service import HallController
 from tests.support.fixtures import new_request_id
 

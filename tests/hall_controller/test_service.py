@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from hall_controller import contract
+from hall_protocol import contract
 from tests.support.fixtures import new_request_id
 
 HALL = "demo-hall"
@@ -110,13 +110,13 @@ def test_broker_refuses_kiosk_calling_and_screen_publishing(controller, device, 
 
 
 def test_wrong_password_is_refused(broker, device):
-    from hall_controller.mqtt import MqttError
+    from hall_protocol.mqtt import MqttError
     with pytest.raises(MqttError, match="did not accept"):
         device("kiosk-01", password="wrong", timeout=3)
 
 
 def _hall_controller(suite_config, broker, database_url, clock=None, **hall_changes):
-    from hall_controller.db import make_engine
+    from hall_controller.store.db import make_engine
     from hall_controller.service import HallController
     hall = suite_config.halls[0].model_copy(update=hall_changes)
     cfg = suite_config.model_copy(update={"halls": [hall]})

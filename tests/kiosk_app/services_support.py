@@ -18,14 +18,14 @@ from drivers.idcard.codes import gender_name
 from drivers.idcard.reader import CARD_PLACED
 from drivers.idcard.sim import sim_emulator
 from drivers.idcard.synthetic import EmulatedCard, encode_text_block, generate_card
-from kiosk_app.backend import KioskBackend
-from kiosk_app.citizen import CitizenServices
-from kiosk_app.civic import CivicPages
-from kiosk_app.flow import KioskFlow
-from kiosk_app.identity import Identity, IdentityFlow
-from kiosk_app.identity_setup import IdentityService
-from kiosk_app.licence_print import LicencePrinting
-from kiosk_app.ticketing import TicketClient
+from kiosk_app.clients.backend import KioskBackend
+from kiosk_app.flows.citizen import CitizenServices
+from kiosk_app.flows.civic import CivicPages
+from kiosk_app.flows.ticket import KioskFlow
+from kiosk_app.flows.identity import Identity, IdentityFlow
+from kiosk_app.devices.identity_setup import IdentityService
+from kiosk_app.flows.licence_print import LicencePrinting
+from kiosk_app.clients.ticketing import TicketClient
 
 HALL = "demo-hall"
 

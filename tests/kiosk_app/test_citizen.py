@@ -9,7 +9,7 @@ import cups
 import pytest
 
 from drivers.core.counters import state_dir
-from hall_controller import contract
+from hall_protocol import contract
 from tests.support.privacy import watch_writes
 
 from .services_support import HALL, build, identify

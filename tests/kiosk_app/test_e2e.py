@@ -9,13 +9,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from config.schema import KioskConfig
-from hall_controller.screens.calling_screen import CallingScreen
-from hall_controller.screens.model import ScreenModel
-from hall_controller.staff.client import CallerClient
+from hall_apps.calling_screen import CallingScreen
+from hall_apps.screen_model import ScreenModel
+from hall_apps.caller_model import CallerClient
 from kiosk_app.app import Kiosk
-from kiosk_app.qtcommon import application
-from kiosk_app.qtcommon import process_until
-from kiosk_app.ui import KioskWindow
+from qtkit.common import application
+from qtkit.common import process_until
+from kiosk_app.qt.window import KioskWindow
 
 
 def wait_until(app, cond, timeout=10.0):
@@ -108,7 +108,7 @@ def test_language_switch_and_session_wipe(keep, kiosk, suite_config):
 
 def test_controller_lost_shows_banner_and_recovers(keep, suite_config, broker, device):
     """The screen says when it has lost the controller, and rebuilds when it is back."""
-    from hall_controller.db import make_engine
+    from hall_controller.store.db import make_engine
     from hall_controller.service import HallController
     app = application()
     model = ScreenModel("demo-hall")

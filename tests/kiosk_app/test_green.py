@@ -8,7 +8,7 @@ import pytest
 
 from config import HallSuiteConfig, load_config
 from drivers.core.clock import FakeClock
-from kiosk_app.green import age_on, ticket_priority
+from kiosk_app.flows.green import age_on, ticket_priority
 from tests.support.fixtures import EXAMPLE_HALL
 
 from .services_support import HALL, build, identify

@@ -7,8 +7,8 @@ import sys
 
 
 def test_kiosk_without_identification_does_not_load_opencv():
-    code = ("import sys, kiosk_app.app, kiosk_app.ui, kiosk_app.citizen, kiosk_app.citizen_page, "
-            "kiosk_app.civic_page, kiosk_app.licence_print, kiosk_app.green; "
-            "print(sorted(m for m in ('cv2', 'kiosk_app.identity', 'drivers.face') if m in sys.modules))")
+    code = ("import sys, kiosk_app.app, kiosk_app.qt.window, kiosk_app.flows.citizen, kiosk_app.qt.citizen_page, "
+            "kiosk_app.qt.civic_page, kiosk_app.flows.licence_print, kiosk_app.flows.green; "
+            "print(sorted(m for m in ('cv2', 'kiosk_app.flows.identity', 'drivers.face') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.strip() == "[]"

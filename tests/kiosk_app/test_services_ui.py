@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from kiosk_app.qtcommon import application
-from kiosk_app.ui import KioskWindow
+from qtkit.common import application
+from kiosk_app.qt.window import KioskWindow
 
 from .services_support import HALL, build, identify
 from .test_e2e import wait_until

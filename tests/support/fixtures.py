@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from config import HallSuiteConfig, load_config
-from hall_controller.broker import MosquittoBroker
-from hall_controller.db import make_engine
-from hall_controller.mqtt import Endpoint
-from hall_controller.provision import identities
+from devkit.broker import MosquittoBroker
+from hall_controller.store.db import make_engine
+from hall_protocol.mqtt import Endpoint
+from hall_controller.tools.provision import identities
 from hall_controller.service import HallController
 from tests.support.postgres import pg_schema_url
 

@@ -1,0 +1,124 @@
+"""What a calling screen knows, without Qt: the newest board, whether the controller is
+reachable, and which call is new enough to flash. Fed from MQTT; a board older than the one
+shown is ignored. Time comes from an injected clock (monotonic seconds)."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Callable
+
+
+from hall_protocol import contract
+from hall_protocol.contract import Board, CallInfo, Presence
+from hall_protocol.mqtt import Endpoint
+
+log = logging.getLogger(__name__)
+
+FLASH_SECONDS = 6.0
+
+
+class ControllerLink:
+    """Whether the controller can be reached: our broker connection and the controller's
+    retained presence (its last will says "offline" when it dies). Shared by the screens and
+    the window caller; listeners are called on every change (from the MQTT thread)."""
+
+    def __init__(self, controller_id: str = "hall-controller") -> None:
+        self.controller_id = controller_id
+        self.broker_up = False
+        self.controller_up = False
+        self.listeners: list[Callable[[], None]] = []
+
+    @property
+    def connected(self) -> bool:
+        return self.broker_up and self.controller_up
+
+    def attach(self, endpoint: Endpoint) -> None:
+        endpoint.subscribe(contract.PRESENCE.format(client=self.controller_id), self.on_presence)
+        previous = endpoint.on_connection_change
+
+        def changed(up: bool) -> None:
+            if previous:
+                previous(up)
+            self.on_broker(up)
+        endpoint.on_connection_change = changed
+        if endpoint.connected.is_set():
+            self.broker_up = True
+
+    def _notify(self) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener()
+            except RuntimeError:  # the widget behind it is gone (Qt deleted it)
+                self.listeners.remove(listener)
+
+    def on_broker(self, up: bool) -> None:
+        self.broker_up = up
+        if not up:
+            self.controller_up = False  # we cannot know; the retained presence comes back on reconnect
+        self._notify()
+
+    def on_presence(self, msg) -> None:
+        presence = contract.read(msg, Presence)
+        if presence is None:
+            return
+        self.controller_up = presence.state == "online"
+        self._notify()
+
+
+def parse_board(msg) -> Board | None:
+    return contract.read(msg, Board)
+
+
+def is_newer(board: Board, old: Board | None) -> bool:
+    """A board replaces the one shown unless it has a lower seq of the same or an earlier day."""
+    return old is None or board.day > old.day or (board.day == old.day and board.seq > old.seq)
+
+
+class ScreenModel(ControllerLink):
+    def __init__(self, hall: str, controller_id: str = "hall-controller", *,
+                 monotonic: Callable[[], float] = time.monotonic, flash_seconds: float = FLASH_SECONDS) -> None:
+        super().__init__(controller_id)
+        self.hall = hall
+        self.board: Board | None = None
+        self.monotonic, self.flash_seconds = monotonic, flash_seconds
+        self._flash_until = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def status(self) -> str:
+        """"ok", "connecting" (never had a board), "no_broker" or "no_controller"."""
+        if self.connected:
+            return "ok"
+        if self.board is None and not self.broker_up:
+            return "connecting"
+        return "no_broker" if not self.broker_up else "no_controller"
+
+    def flashing(self) -> bool:
+        """True for a few seconds after a new call or a recall appeared on the board."""
+        return self.monotonic() < self._flash_until
+
+    def attach(self, endpoint: Endpoint) -> None:
+        endpoint.subscribe(contract.BOARD.format(hall=self.hall), self.on_board)
+        super().attach(endpoint)
+
+    def on_board(self, msg) -> None:
+        board = parse_board(msg)
+        if board is not None and self.accept(board):
+            self._notify()
+
+    def accept(self, board: Board) -> bool:
+        """Take a board unless it is older than the one shown; flash when its newest call is new."""
+        with self._lock:
+            old = self.board
+            if not is_newer(board, old):
+                return False
+            self.board = board
+            if old is not None and board.recent and _call_key(board.recent[0]) != (
+                    _call_key(old.recent[0]) if old.recent else None):
+                self._flash_until = self.monotonic() + self.flash_seconds
+        return True
+
+
+def _call_key(c: CallInfo) -> tuple:
+    return c.ticket, c.window, c.at

@@ -1,0 +1,115 @@
+"""The controller's link to the platform: the clients, the durable outbox (ratings and ticket
+events), the event feed, the MQTT gateway for kiosks, and the retained health per hall.
+
+Without a configured backend URL the hall still works: ratings are stored in the outbox
+(to be delivered once a platform is configured), ticket events stay in `events`, and every
+kiosk request for a platform function is answered `backend_unavailable`.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from hall_protocol import contract
+from hall_controller.backend import BackendClient, BackendError
+from hall_controller.backend.feed import EventFeed
+from hall_controller.backend.outbox import Outbox
+from hall_protocol.contract import Health, OutboxBacklog, encode
+from hall_controller.features.gateway import BackendGateway
+
+if TYPE_CHECKING:
+    from hall_controller.service import HallController
+
+log = logging.getLogger(__name__)
+
+
+class BackendLink:
+    def __init__(self, controller: HallController, engine, *, tick_s: float = 1.0,
+                 health_every_s: float = 5.0) -> None:
+        cfg = controller.config.backend
+        self.controller, self.tick_s, self.health_every_s = controller, tick_s, health_every_s
+        self.configured = bool(cfg.url)
+        timeout = (3.05, cfg.timeout_s)
+
+        def client(retries: int) -> BackendClient | None:
+            if not cfg.url:
+                return None
+            return BackendClient(cfg.url, cfg.app_key or "", cfg.app_secret or "", timeout=timeout,
+                                 clock=controller.clock, retries=retries)
+
+        # Kiosks wait for the gateway: one quick retry. The outbox backs off by itself.
+        self.outbox = Outbox(engine, client(0), controller.clock)
+        self.feed = EventFeed(engine, self.outbox, {h.id: h.timezone for h in controller.config.halls})
+        self.gateway = BackendGateway(controller, client(1), self.outbox)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Before the endpoint starts: the gateway subscribes; then delivery and health run."""
+        self.gateway.start()
+        if self.configured:
+            self.outbox.start()
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="backend-link", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(10)
+            self._thread = None
+        self.gateway.stop()
+        self.outbox.stop()
+        for c in (self.outbox.client, self.gateway.client):
+            if c is not None:
+                c.close()
+
+    def _run(self) -> None:
+        since_health = self.health_every_s
+        while not self._stop.is_set():
+            try:
+                if self.configured:
+                    self.feed.pump()
+                if since_health >= self.health_every_s and self.controller.endpoint.connected.is_set():
+                    self._probe()
+                    self.publish_health()
+                    since_health = 0.0
+            except SQLAlchemyError as err:
+                log.error("backend link: database error: %s", err)
+            except Exception:  # the loop must outlive any surprise; it is logged
+                log.exception("backend link loop")
+            since_health += self.tick_s
+            self._stop.wait(self.tick_s)
+
+    # -- health --------------------------------------------------------------------------
+    def _probe(self) -> None:
+        """After a kiosk request found the platform down, ask it until it answers again, so
+        the health does not stay "unavailable" until the next kiosk request."""
+        client = self.gateway.client
+        if client is None or not self.gateway.last_error:
+            return
+        try:
+            client.health()
+        except BackendError as err:
+            self.gateway.last_error = str(err)
+            return
+        self.gateway.last_error = None
+        log.info("backend platform reachable again")
+
+    def health(self, hall: str) -> Health:
+        b = self.outbox.backlog()
+        count = b["count"] + (self.feed.pending() if self.configured else 0)
+        error = b["last_error"] or self.gateway.last_error
+        state = "not_configured" if not self.configured else ("unavailable" if error else "ok")
+        return Health(hall=hall, controller=self.controller.config.controller_id,
+                      at=self.controller.clock.now().isoformat(), backend=state, backend_error=error,
+                      outbox=OutboxBacklog(count=count, oldest_age_s=b["oldest_age_s"], dead=b["dead"],
+                                           last_error=b["last_error"]))
+
+    def publish_health(self) -> None:
+        for hall in self.controller.queues:
+            self.controller.endpoint.publish(contract.HEALTH.format(hall=hall), encode(self.health(hall)),
+                                             qos=1, retain=True)

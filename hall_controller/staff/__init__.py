@@ -1,1 +1,0 @@
-"""hall_controller/staff"""

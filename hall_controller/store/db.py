@@ -1,0 +1,134 @@
+"""The controller's database: SQLite (WAL, synchronous FULL) by default, PostgreSQL by URL.
+
+Every ticket transition is an appended row in `events`, the source of all statistics;
+`tickets` holds each ticket's current state for fast queue queries. The schema is kept by
+Alembic migrations (hall_controller/store/migrations/versions), applied at start-up by
+`make_engine`; `tests/hall_controller/store/test_migrations.py` checks they build exactly the
+tables declared here, on both databases.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import (
+    Column, Float, Index, Integer, MetaData, String, Text, UniqueConstraint, create_engine, event,
+)
+from sqlalchemy.engine import Engine
+
+metadata = MetaData()
+
+from sqlalchemy import Table  # noqa: E402  (kept next to the tables it builds)
+
+tickets = Table(
+    "tickets", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hall", String(64), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("service", String(1), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("number", String(8), nullable=False),
+    Column("priority", String(16), nullable=False, default="normal"),
+    Column("state", String(16), nullable=False),
+    Column("window", Integer),
+    Column("target_window", Integer),
+    Column("request_id", String(64), nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("lang", String(2), nullable=False, default="zh"),
+    Column("issued_at", Float, nullable=False),
+    Column("queued_at", Float, nullable=False),
+    Column("called_at", Float),
+    Column("started_at", Float),
+    Column("finished_at", Float),
+    Column("recalls", Integer, nullable=False, default=0),
+    Column("appointment_code", String(64)),
+    # `service` is the queue the ticket waits in now (a transfer changes it); the number,
+    # with the prefix of the service that issued it, stays the citizen's for the day.
+    UniqueConstraint("hall", "day", "number", name="uq_ticket_number"),
+    UniqueConstraint("hall", "request_id", name="uq_ticket_request"),
+    Index("ix_tickets_waiting", "hall", "day", "state", "service"),
+)
+
+sequences = Table(
+    "sequences", metadata,
+    Column("hall", String(64), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("service", String(1), primary_key=True),
+    Column("last_seq", Integer, nullable=False),
+)
+
+events = Table(
+    "events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hall", String(64), nullable=False),
+    Column("day", String(10), nullable=False),
+    Column("ticket_id", Integer),
+    Column("number", String(8)),
+    Column("service", String(1)),
+    Column("kind", String(24), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("window", Integer),
+    Column("clerk", String(40)),
+    Column("data", Text),
+    Index("ix_events_hall_day", "hall", "day"),
+)
+
+windows = Table(
+    "windows", metadata,
+    Column("hall", String(64), primary_key=True),
+    Column("window", Integer, primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("ticket_id", Integer),
+    Column("since", Float, nullable=False),
+    Column("reason", String(100)),
+    Column("clerk", String(40)),
+)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")  # an acknowledged ticket survives a crash or power cut
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def make_engine(url: str, *, base_dir: Path | None = None) -> Engine:
+    """Create the engine and the tables. Relative SQLite paths are taken from `base_dir`."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and base_dir is not None:
+        url = "sqlite:///" + str((base_dir / url[len("sqlite:///"):]).resolve())
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    migrate(engine)
+    return engine
+
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BASELINE = "0001"
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database to the newest schema. A database made before migrations existed
+    (tables present, no alembic_version) is stamped at the revision its tables match first."""
+    import logging
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect, text
+
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # several controller processes may start at once
+            conn.execute(text("SELECT pg_advisory_xact_lock(724011)"))
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.attributes["connection"] = conn
+        names = set(inspect(conn).get_table_names())
+        if "tickets" in names and "alembic_version" not in names:
+            command.stamp(cfg, "0002" if "backend_outbox" in names else BASELINE)
+        command.upgrade(cfg, "head")

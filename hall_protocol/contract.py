@@ -1,0 +1,500 @@
+"""The MQTT contract of the hall: every topic, its payload model, QoS, retain flag and who
+may publish or read it. docs/mqtt.md is generated from this module
+(`python -m hall_protocol.contract > docs/mqtt.md`); a test fails when they differ.
+
+Requests use MQTT 5 request/response: the requester sets Response Topic
+(`reply/<client id>/<anything>`) and Correlation Data; the controller answers there with a
+`Response` envelope ({status, data, error, transaction}). Every device's presence topic is
+retained and carries a last will ("offline").
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from hall_protocol import platform as bm
+
+ROOT = "hall"
+_log = logging.getLogger(__name__)
+M = TypeVar("M", bound=BaseModel)
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---- requests and responses ------------------------------------------------------------
+class TicketRequest(Payload):
+    """A kiosk (or the phone gateway) asks for a ticket."""
+
+    service: str = Field(pattern=r"^[A-Z]$", description="service code, e.g. A")
+    request_id: str = Field(min_length=8, max_length=64,
+                            description="unique per citizen action; a retry with the same id returns the same ticket")
+    priority: Literal["normal", "appointment", "green"] = "normal"
+    appointment_code: str | None = None
+    lang: Literal["zh", "en"] = "zh"
+    guide: bool = Field(False, description="the citizen asked the guide robot to lead them to the window "
+                                           "when the ticket is called (the hall's robot.guide_on_call decides)")
+
+
+class TicketInfo(Payload):
+    number: str = Field(description="e.g. A001")
+    service: str
+    service_name: str
+    service_name_en: str
+    area: str
+    area_en: str
+    people_ahead: int
+    estimated_wait_min: float | None
+    issued_at: str = Field(description="ISO 8601 with offset")
+    day: str = Field(description="the service day, YYYY-MM-DD")
+    priority: str
+    qr_url: str
+    hall_name: str
+    hall_name_en: str
+
+
+WindowAction = Literal[
+    "call_next", "call", "recall", "start", "finish", "no_show", "transfer",
+    "pause", "resume", "cancel", "status", "open", "close",
+]
+
+
+class WindowCommand(Payload):
+    """A window caller (software or a hardware keypad) acts for its window.
+
+    `open` signs the window on (it is then offered automatic calls when the hall has them),
+    `close` signs it off (it no longer counts in waiting-time estimates). `call_next` on a
+    closed window opens it. A called ticket that is marked `no_show` may come back: `call`
+    accepts it again the same day."""
+
+    window: int = Field(ge=1)
+    action: WindowAction
+    ticket: str | None = Field(None, description="for call / cancel: the ticket number")
+    to_service: str | None = Field(None, pattern=r"^[A-Z]$", description="for transfer")
+    to_window: int | None = Field(None, ge=1, description="for transfer")
+    front: bool = Field(False, description="for transfer: to the front of the queue")
+    reason: str | None = Field(None, max_length=100, description="for pause")
+    requeue: bool | None = Field(None, description="for no_show: put the ticket back at the end of the queue; "
+                                 "unset = the hall's setting (no_show.requeue)")
+    clerk: str | None = Field(None, max_length=40)
+
+
+class Response(Payload):
+    status: Literal["ok", "error"]
+    data: dict[str, Any] | None = None
+    error: str | None = None
+    code: str | None = Field(None, description="machine-readable error code, e.g. bad_request, forbidden")
+    transaction: str | None = None
+
+
+# ---- backend functions for kiosks (the controller calls the platform for them) ----------
+BackendOp = Literal["matters", "guide", "appointments", "appointment", "check_in", "progress",
+                    "licences", "licence_pdf", "record_print", "rate"]
+# The arguments each op needs; anything else it gets is ignored.
+BACKEND_OP_ARGS: dict[str, tuple[str, ...]] = {
+    "matters": (), "guide": ("matter_id",), "appointments": ("id_number",), "appointment": ("code",),
+    "check_in": ("code", "request_id"), "progress": ("id_number",), "licences": ("id_number",),
+    "licence_pdf": ("licence_id",), "record_print": ("licence_id", "request_id"),
+    "rate": ("ticket", "score", "request_id"),
+}
+# Error codes of backend answers: `backend_unavailable` (unreachable, timeout, 5xx: the kiosk says
+# so and still issues tickets), `backend_contract` (the platform answered nonsense),
+# `backend_refused` (4xx), `not_found`, the platform's own 409 codes (`appointment_checked_in`,
+# `appointment_cancelled`, `not_today`, `already_printed`, `not_printable`), and for ratings
+# `not_served` and `already_rated`.
+BACKEND_ERROR_CODES = ("backend_unavailable", "backend_contract", "backend_refused", "not_found",
+                       "appointment_checked_in", "appointment_cancelled", "not_today", "already_printed",
+                       "not_printable", "not_served", "already_rated", "bad_request")
+
+
+class BackendRequest(Payload):
+    """A kiosk asks for a backend function; `op` decides which arguments are needed
+    (BACKEND_OP_ARGS). ID numbers travel only here, never in topics, and are logged masked."""
+
+    op: BackendOp
+    matter_id: str | None = Field(None, max_length=64, description="guide; rate: the matter handled, if known")
+    id_number: str | None = Field(None, pattern=r"^[0-9]{15}([0-9]{2}[0-9Xx])?$",
+                                  description="appointments, progress, licences: the identified citizen")
+    code: str | None = Field(None, max_length=64, description="appointment, check_in: the appointment code")
+    licence_id: str | None = Field(None, max_length=64, description="licence_pdf, record_print")
+    chunk: int = Field(0, ge=0, description="licence_pdf: which chunk (0 first)")
+    sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$",
+                               description="licence_pdf, chunk > 0: the sha256 announced with chunk 0")
+    request_id: str | None = Field(None, min_length=8, max_length=64,
+                                   description="check_in, record_print, rate: a retry with the same id is applied once")
+    reprint_reason: str | None = Field(None, max_length=200, description="record_print of an already printed licence")
+    ticket: str | None = Field(None, max_length=8, description="rate: today's ticket number, e.g. A012")
+    score: int | None = Field(None, ge=1, le=5, description="rate: 1 (very bad) .. 5 (very good)")
+    reason_codes: list[str] = Field([], max_length=10, description="rate: optional reasons")
+    comment: str = Field("", max_length=500, description="rate: optional comment")
+    lang: Literal["zh", "en"] = "zh"
+
+    @model_validator(mode="after")
+    def _args(self) -> "BackendRequest":
+        missing = [a for a in BACKEND_OP_ARGS[self.op] if getattr(self, a) in (None, "")]
+        if missing:
+            raise ValueError(f"op {self.op} needs {', '.join(missing)}")
+        return self
+
+
+class MattersAnswer(Payload):
+    items: list[bm.Matter]
+
+
+class GuideAnswer(Payload):
+    guide: bm.Guide
+
+
+class AppointmentsAnswer(Payload):
+    items: list[bm.Appointment]
+
+
+class AppointmentAnswer(Payload):
+    appointment: bm.Appointment
+
+
+class ProgressAnswer(Payload):
+    items: list[bm.Application]
+
+
+class LicencesAnswer(Payload):
+    items: list[bm.Licence]
+
+
+class CheckInAnswer(Payload):
+    """The appointment, checked in, and the ticket issued for it with priority "appointment"."""
+
+    appointment: bm.Appointment
+    ticket: TicketInfo
+
+
+class PdfChunk(Payload):
+    """One piece of a licence PDF. The kiosk joins chunks 0..chunks-1 and checks size and
+    sha256 of the whole before printing; each chunk also carries its own sha256."""
+
+    licence_id: str
+    size: int = Field(ge=0, description="bytes of the whole PDF")
+    sha256: str = Field(description="hex sha256 of the whole PDF")
+    chunk: int = Field(ge=0)
+    chunks: int = Field(ge=1)
+    data_b64: str = Field(description="base64 of this chunk's bytes")
+    chunk_sha256: str
+
+
+class PrintAnswer(Payload):
+    record: bm.PrintRecord
+
+
+class RatingAnswer(Payload):
+    """The rating is stored durably (it reaches the platform through the outbox)."""
+
+    ticket: str
+    score: int
+    duplicate: bool = Field(False, description="the same rating was already stored (a retry)")
+
+
+# ---- retained state and events ----------------------------------------------------------
+class CallInfo(Payload):
+    window: int
+    ticket: str
+    service: str
+    service_name: str
+    at: str
+    recall: int = 0
+
+
+class WindowState(Payload):
+    window: int
+    state: Literal["idle", "calling", "serving", "paused", "closed"]
+    ticket: str | None = None
+    since: str | None = None
+    reason: str | None = None
+
+
+class Board(Payload):
+    """Everything a calling screen shows; retained, so a screen rebuilds at once."""
+
+    hall: str
+    hall_name: str
+    day: str
+    seq: int = Field(description="increases with every change; a screen ignores older boards")
+    updated_at: str
+    windows: list[WindowState]
+    current: list[CallInfo] = Field(description="the current call of each window that has one")
+    recent: list[CallInfo] = Field(description="the last calls, newest first")
+    waiting: dict[str, int] = Field(description="service code -> tickets waiting")
+    services: dict[str, str] = Field(description="service code -> Chinese name")
+    notice: str = ""
+
+
+class CallEvent(Payload):
+    """A call to announce (voice, window display). Not retained: screens use the board."""
+
+    hall: str
+    call: CallInfo
+    text_zh: str
+    text_en: str
+
+
+class Presence(Payload):
+    state: Literal["online", "offline"]
+    role: str = ""
+    halls: list[str] = []
+    at: str | None = None
+
+
+class OutboxBacklog(Payload):
+    count: int = Field(description="items waiting for the platform (ratings, ticket events)")
+    oldest_age_s: float = Field(description="age of the oldest waiting item; 0 when none")
+    dead: int = Field(description="items the platform refused for good (see the controller's log)")
+    last_error: str | None = None
+
+
+class Health(Payload):
+    """The controller's health for one hall; retained, refreshed every few seconds."""
+
+    hall: str
+    controller: str
+    at: str
+    backend: Literal["ok", "unavailable", "not_configured"]
+    backend_error: str | None = None
+    outbox: OutboxBacklog
+
+
+PartName = Literal["printer", "idcard", "camera", "a4printer", "display", "speech"]
+
+
+class PartHealth(Payload):
+    """One part of a device, in the drivers' status vocabulary (drivers/core/status.py)."""
+
+    part: PartName
+    state: Literal["online", "offline", "power_off", "no_device", "hardware_error", "user_error", "busy"]
+    details: list[str] = Field([], max_length=10, description="device-specific, e.g. paper_out, paper_near_end")
+    action: Literal["none", "staff", "technician"] = Field(
+        description="who must act: none, staff can clear it (load paper), a technician must come")
+    message: str = Field("", max_length=200, description="the driver's message; never personal data")
+    counters: dict[str, int] = Field({}, description="kept per part: prints, cuts, reads, faults, ...")
+    changed_at: str = Field(description="ISO 8601 with offset: when this part's status last changed")
+
+
+class DeviceHealth(Payload):
+    """A device's parts and their faults; retained, republished whenever a part changes.
+    An empty non-retained message on the topic is a broker check (`hall-provision check`)
+    and is ignored."""
+
+    device: str
+    role: str
+    hall: str
+    at: str = Field(description="ISO 8601 with offset: when this message was made")
+    parts: list[PartHealth]
+
+
+# ---- the guide robot (docs/robot.md) ----------------------------------------------------
+RobotTaskKind = Literal["greet", "guide", "announce", "go_home", "cancel"]
+RobotProgress = Literal["accepted", "moving", "arrived", "done", "failed"]
+
+
+class RobotTask(Payload):
+    """A task for the guide robot. The robot does one task at a time: a new task (other than
+    `cancel`) while it is busy is answered with progress `failed`, reason `busy`. `cancel`
+    stops the task named by `cancels` (or the current one) and the robot reports that task
+    `failed` with reason `cancelled`; a `cancel` itself gets no progress of its own."""
+
+    task_id: str = Field(min_length=8, max_length=64, description="unique; every RobotState about this task names it")
+    kind: RobotTaskKind
+    window: int | None = Field(None, ge=1, description="guide: the window to lead the citizen to")
+    area: str | None = Field(None, max_length=64, description="guide, go_home: the area to go to, e.g. 一楼东区 "
+                             "or home; guide gives window or area")
+    text_zh: str = Field("", max_length=300, description="greet, announce, guide: what to say, Chinese")
+    text_en: str = Field("", max_length=300, description="the same in English")
+    ticket: str | None = Field(None, max_length=8, description="guide: the called ticket number, e.g. A012, "
+                               "to show on the robot's screen")
+    priority: Literal["normal", "high"] = Field("normal", description="high: green channel (elderly, disabled)")
+    cancels: str | None = Field(None, max_length=64, description="cancel: the task to stop; unset = the current one")
+    issued_at: str = Field(description="ISO 8601 with offset")
+
+    @model_validator(mode="after")
+    def _target(self) -> "RobotTask":
+        if self.kind == "guide" and self.window is None and not self.area:
+            raise ValueError("a guide task needs window or area")
+        return self
+
+
+class RobotPosition(Payload):
+    x: float = Field(description="metres east of the hall's origin (the robot's map)")
+    y: float = Field(description="metres north of the hall's origin")
+    area: str = Field("", max_length=64, description="the named area the robot is in, e.g. entrance, 一楼东区")
+
+
+class RobotTaskStatus(Payload):
+    task_id: str = Field(min_length=1, max_length=64)
+    progress: RobotProgress = Field(description="accepted -> moving -> arrived -> done, or failed at any step")
+    reason: str | None = Field(None, max_length=200, description="failed: why (busy, battery_low, obstacle, "
+                               "cancelled, lost, ...)")
+
+
+class RobotState(Payload):
+    """What the robot says about itself; retained, published on every change of state,
+    task progress or area, and at least every 10 s while it moves or charges."""
+
+    state: Literal["idle", "busy", "charging", "error", "offline"]
+    position: RobotPosition
+    battery: float = Field(ge=0, le=100, description="percent")
+    task: RobotTaskStatus | None = Field(None, description="the current or last task")
+    error: str | None = Field(None, max_length=200, description="state error: what is wrong")
+    at: str = Field(description="ISO 8601 with offset")
+
+
+class RobotHelpRequest(Payload):
+    """A kiosk's "call the robot" help button: send the robot to this kiosk (greet the
+    citizen there), or to guide them to a window or area. Answered with
+    Response(data={task_id, robot}) or an error with code `robot_unavailable`."""
+
+    request_id: str = Field(min_length=8, max_length=64, description="a retry with the same id sends no second task")
+    kind: Literal["greet", "guide"] = "greet"
+    window: int | None = Field(None, ge=1, description="guide: the window")
+    area: str | None = Field(None, max_length=64, description="guide: the area; greet: where the kiosk stands")
+    lang: Literal["zh", "en"] = "zh"
+
+
+class RobotView(Payload):
+    """The controller's view of one robot (what the supervisor shows)."""
+
+    id: str
+    online: bool = Field(description="its presence is online and its state is not offline")
+    state: str = Field(description="the robot's own state, or offline / unknown")
+    battery: float | None = None
+    position: RobotPosition | None = None
+    task: RobotTaskStatus | None = Field(None, description="the task in progress or the last one, as the controller "
+                                         "sees it (a task without progress in time is failed: timeout)")
+    at: str | None = None
+
+
+class RobotBoard(Payload):
+    """The hall's robots as the controller sees them; retained."""
+
+    hall: str
+    robots: list[RobotView]
+    at: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    pattern: str
+    model: type[BaseModel]
+    qos: int
+    retained: bool
+    publishers: str
+    readers: str
+    doc: str
+
+    def format(self, **kw) -> str:
+        return self.pattern.format(root=ROOT, **kw)
+
+
+TICKET_REQUEST = Topic("{root}/{hall}/request/ticket/{client}", TicketRequest, 1, False, "kiosk, phone gateway",
+                       "controller", "Request a ticket; answered with Response(data=TicketInfo). `client` is the publisher's own id "
+                       "(the broker lets a client publish only under its own id).")
+WINDOW_REQUEST = Topic("{root}/{hall}/request/window/{client}", WindowCommand, 1, False, "caller (its own window only)",
+                       "controller", "A window command; answered with Response(data={ticket, window_state}); `status` also answers "
+                       "`waiting`: the window's waiting tickets in the order it would call them ({number, service, "
+                       "priority, waited_min}). A caller may only command the window it is provisioned for.")
+BOARD = Topic("{root}/{hall}/state/board", Board, 1, True, "controller", "screens, callers, kiosks",
+              "The hall's calling board, retained.")
+CALL_EVENT = Topic("{root}/{hall}/event/call", CallEvent, 1, False, "controller", "announcers, displays",
+                   "One call or recall to announce.")
+PRESENCE = Topic("presence/{client}", Presence, 1, True, "each client, own topic only",
+                 "controller, supervisor", "Presence; the last will sets state offline.")
+REPLY = Topic("reply/{client}/{rest}", Response, 1, False, "controller", "the requesting client only",
+              "Responses to requests (MQTT 5 response topic).")
+
+BACKEND_REQUEST = Topic("{root}/{hall}/request/backend/{client}", BackendRequest, 1, False, "kiosk",
+                        "controller", "A backend function (catalogue, guide, appointments, check-in, progress, licences, "
+                        "licence PDF, print record, rating); answered with Response(data=<op's answer model>: "
+                        "MattersAnswer, GuideAnswer, AppointmentsAnswer, AppointmentAnswer, CheckInAnswer, "
+                        "ProgressAnswer, LicencesAnswer, PdfChunk, PrintAnswer, RatingAnswer). Error codes: "
+                        + ", ".join(f"`{c}`" for c in BACKEND_ERROR_CODES) + ". Only the controller holds "
+                        "the platform's credentials.")
+HEALTH = Topic("{root}/{hall}/state/health", Health, 1, True, "controller", "supervisor, kiosks",
+               "Backend reachability and the outbox backlog (ratings and ticket events not yet delivered).")
+
+DEVICE_HEALTH = Topic("{root}/{hall}/state/device/{client}", DeviceHealth, 1, True,
+                      "each device, own topic only; the controller for the window displays it drives",
+                      "supervisor (across the halls it sees), technicians",
+                      "The health of a device's parts (printer, ID card reader, camera, A4 printer, display, "
+                      "speech): state, the action it needs, message, counters, when it changed. Retained; "
+                      "republished whenever a part's status changes and on every reconnect.")
+
+ROBOT_TASK = Topic("{root}/{hall}/robot/{robot}/task", RobotTask, 1, False, "controller", "the robot `robot` only",
+                   "A task for the robot (docs/robot.md). Not retained: a robot that was away gets no stale task.")
+ROBOT_STATE = Topic("{root}/{hall}/robot/{robot}/state", RobotState, 1, True, "the robot `robot` only",
+                    "controller, supervisor", "The robot's state, position, battery and task progress, retained. "
+                    "Its presence (`presence/<robot>`, last will offline) says whether it is connected.")
+ROBOT_REQUEST = Topic("{root}/{hall}/request/robot/{client}", RobotHelpRequest, 1, False, "kiosk",
+                      "controller", "A kiosk's help button calls the robot; answered with "
+                      "Response(data={task_id, robot: RobotView}); code `robot_unavailable` when no robot can come.")
+ROBOT_BOARD = Topic("{root}/{hall}/state/robot", RobotBoard, 1, True, "controller", "supervisor, kiosks",
+                    "The hall's robots as the controller sees them (state, battery, task and its progress).")
+
+TOPICS = [TICKET_REQUEST, WINDOW_REQUEST, BACKEND_REQUEST, BOARD, HEALTH, DEVICE_HEALTH, CALL_EVENT, PRESENCE, REPLY,
+          ROBOT_TASK, ROBOT_STATE, ROBOT_REQUEST, ROBOT_BOARD]
+BACKEND_ANSWERS = {"matters": MattersAnswer, "guide": GuideAnswer, "appointments": AppointmentsAnswer,
+                   "appointment": AppointmentAnswer, "check_in": CheckInAnswer, "progress": ProgressAnswer,
+                   "licences": LicencesAnswer, "licence_pdf": PdfChunk, "record_print": PrintAnswer,
+                   "rate": RatingAnswer}
+
+
+def encode(model: BaseModel) -> bytes:
+    return model.model_dump_json(exclude_none=False).encode("utf-8")
+
+
+def describe(err: ValidationError) -> str:
+    """What is wrong with a payload, field by field: "call.window: Input should be ..."."""
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'payload'}: {e['msg']}" for e in err.errors())
+
+
+def read(msg, model: type[M]) -> M | None:
+    """An MQTT message's payload as `model`, or None, logged with the topic and what is
+    wrong, when it is not one (not JSON, wrong fields)."""
+    try:
+        return model.model_validate_json(msg.payload)
+    except ValidationError as err:
+        _log.warning("ignored an unreadable %s on %s: %s", model.__name__, msg.topic, describe(err))
+        return None
+
+
+def render_markdown() -> str:
+    out = ["# The MQTT contract", "",
+           "Generated from `hall_protocol/contract.py` by `python -m hall_protocol.contract`; "
+           "do not edit by hand.", "",
+           "MQTT 5. Requests carry *Response Topic* `reply/<client id>/<suffix>` and *Correlation Data*; "
+           "the answer is a `Response`. Client id = device id; each device may publish only its own "
+           "topics (broker ACL generated by `hall_controller.tools.provision`).", "",
+           "| topic | payload | QoS | retained | published by | read by |",
+           "|---|---|---|---|---|---|"]
+    for t in TOPICS:
+        out.append(f"| `{t.pattern.replace('{root}', ROOT)}` | `{t.model.__name__}` | {t.qos} | "
+                   f"{'yes' if t.retained else 'no'} | {t.publishers} | {t.readers} |")
+    out.append("")
+    for t in TOPICS:
+        out += [f"## `{t.pattern.replace('{root}', ROOT)}`", "", t.doc, ""]
+    from hall_protocol import keypad_doc  # the walkthrough a keypad maker follows
+    out += keypad_doc.render()
+    models = [TicketRequest, TicketInfo, WindowCommand, Response, CallInfo, WindowState, Board,
+              CallEvent, Presence, BackendRequest, *dict.fromkeys(BACKEND_ANSWERS.values()), Health,
+              PartHealth, DeviceHealth, RobotTask, RobotState, RobotHelpRequest, RobotBoard]
+    out += ["# Payloads", "", "JSON, UTF-8. Unknown keys are rejected.", ""]
+    for m in models:
+        out += [f"## {m.__name__}", "", (m.__doc__ or "").strip(), "", "```json",
+                json.dumps(m.model_json_schema(), ensure_ascii=False, indent=2, sort_keys=True), "```", ""]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render_markdown())
