@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HALL_STATE_DIR", tempfile.mkdtemp())
 
 from drivers.display import NumberDisplay, TextDisplay  # noqa: E402
-from drivers.speech import SpeechWorker, call_text_zh  # noqa: E402
+from drivers.speech import SpeechWorker, ticket_zh, window_zh  # noqa: E402
+from hall_protocol.phrasing import call_text  # noqa: E402
 
 ROUNDS = 200
 
@@ -45,7 +46,7 @@ def main() -> None:
     with NumberDisplay("sim://modbus7seg?slave=1") as n:
         report("modbus show_number (2 x FC06, pty)", timed(lambda i: n.show_number(i), ROUNDS), 300)
     with SpeechWorker() as s, tempfile.TemporaryDirectory() as tmp:
-        texts = [call_text_zh(f"A{i:03d}", i % 12 + 1) for i in range(20)]
+        texts = [call_text(f"A{i:03d}", i % 12 + 1, spoken=(ticket_zh, window_zh)) for i in range(20)]
         spoken = []
         ms = timed(lambda i: spoken.append(s.say(texts[i], f"{tmp}/{i}.wav").result(timeout=30).duration_s), 20)
         ratio = statistics.median(ms) / 1000 / statistics.median(spoken)

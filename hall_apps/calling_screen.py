@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from hall_apps.screen_model import ScreenModel
+from hall_protocol.phrasing import call_text
 
 BG, PANEL, FG, ACCENT, DIM, RED = "#0b1622", "#15263a", "#ffffff", "#ffcc00", "#9fb3c8", "#d32f2f"
 BANNER = {
@@ -187,8 +188,8 @@ class CallingScreen(QWidget):
         self.title.setText(b.hall_name)
         newest = b.recent[0] if b.recent else None
         if newest:
-            self.big.setText(f"请 {newest.ticket} 号到 {newest.window} 号窗口")
-            self.big_en.setText(f"Ticket {newest.ticket}, please go to window {newest.window}")
+            self.big.setText(call_text(newest.ticket, newest.window, "zh", short=True))
+            self.big_en.setText(call_text(newest.ticket, newest.window, "en", short=True))
         else:
             self.big.setText("欢迎光临")
             self.big_en.setText("Welcome")

@@ -71,8 +71,8 @@ def parse_board(msg) -> Board | None:
 
 
 def is_newer(board: Board, old: Board | None) -> bool:
-    """A board replaces the one shown unless it has a lower seq of the same or an earlier day."""
-    return old is None or board.day > old.day or (board.day == old.day and board.seq > old.seq)
+    """The contract's one freshness rule (Board.is_newer_than)."""
+    return board.is_newer_than(old)
 
 
 class ScreenModel(ControllerLink):

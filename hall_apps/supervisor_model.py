@@ -119,7 +119,7 @@ class SupervisorModel:
         if board is None:
             return
         with self._lock:
-            if self.board is not None and board.day == self.board.day and board.seq <= self.board.seq:
+            if not board.is_newer_than(self.board):
                 return
             self.board = board
         self._notify()

@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--database", help="override database.url")
     ap.add_argument("--backend-url", help="override backend.url (the platform; key and secret from the file or "
                                           "HALL_BACKEND_APP_KEY / HALL_BACKEND_SECRET)")
-    ap.add_argument("--announce-dir", help="also speak each call into WAV files in this directory")
+    ap.add_argument("--announce-dir", help="speak each call into WAV files in this directory instead of the speaker")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
@@ -46,11 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         config = config.model_copy(update=updates)
     engine = make_engine(config.database.url, base_dir=Path(args.config).resolve().parent)
     password = os.environ.get("HALL_MQTT_PASSWORD", config.broker.password)
-    controller = HallController(config, engine, password=password)
-    announcer = None
-    if args.announce_dir:
-        from hall_controller.features.voice import Announcer
-        announcer = Announcer.for_controller(controller, Path(args.announce_dir))
+    # The loudspeaker by default; --announce-dir writes each call into WAV files instead.
+    controller = HallController(config, engine, password=password,
+                                speaker=not args.announce_dir,
+                                announce_dir=Path(args.announce_dir) if args.announce_dir else None)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -59,14 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     except MqttError as err:
         print(f"hall-controller: {err}", file=sys.stderr)
         return 69
-    from hall_controller.features.displays import WindowDisplays
-    displays = WindowDisplays.for_controller(controller)
     print("hall-controller: ready", flush=True)
     stop.wait()
-    if displays is not None:
-        displays.stop()
-    if announcer is not None:
-        announcer.stop()
     controller.stop()
     return 0
 

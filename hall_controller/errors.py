@@ -1,11 +1,16 @@
-"""Errors of the hall controller; each maps to a response code on the MQTT contract."""
+"""The hall controller's one exception root; each error maps to a response code on the MQTT
+contract (the router answers it with that code). Library errors are caught at the boundary
+and re-raised from one of these with `from err`."""
+from hall_protocol.errors import BadRequest as _ProtocolBadRequest
+from hall_protocol.errors import Forbidden as _ProtocolForbidden
+from hall_protocol.errors import Refused
 
 
-class HallError(Exception):
+class HallError(Refused):
     code = "error"
 
 
-class BadRequest(HallError):
+class BadRequest(HallError, _ProtocolBadRequest):
     code = "bad_request"
 
 
@@ -17,7 +22,7 @@ class Conflict(HallError):
     code = "conflict"
 
 
-class Forbidden(HallError):
+class Forbidden(HallError, _ProtocolForbidden):
     code = "forbidden"
 
 

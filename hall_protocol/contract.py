@@ -1,6 +1,6 @@
 """The MQTT contract of the hall: every topic, its payload model, QoS, retain flag and who
 may publish or read it. docs/mqtt.md is generated from this module
-(`python -m hall_protocol.contract > docs/mqtt.md`); a test fails when they differ.
+(`python -m hall_protocol.docs > docs/mqtt.md`); a test fails when they differ.
 
 Requests use MQTT 5 request/response: the requester sets Response Topic
 (`reply/<client id>/<anything>`) and Correlation Data; the controller answers there with a
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -232,6 +233,11 @@ class Board(Payload):
     services: dict[str, str] = Field(description="service code -> Chinese name")
     notice: str = ""
 
+    def is_newer_than(self, old: "Board | None") -> bool:
+        """The one freshness rule for boards (screens, callers, supervisor, displays, kiosk): a
+        board replaces the one shown unless it has a lower seq of the same or an earlier day."""
+        return old is None or self.day > old.day or (self.day == old.day and self.seq > old.seq)
+
 
 class CallEvent(Payload):
     """A call to announce (voice, window display). Not retained: screens use the board."""
@@ -384,63 +390,139 @@ class RobotBoard(Payload):
     at: str
 
 
+# ---- the topic table: one row per topic, the source of the broker's ACL and of docs/mqtt.md --
+Role = Literal["controller", "kiosk", "caller", "screen", "display", "supervisor", "robot"]
+ROLES: tuple[str, ...] = ("controller", "kiosk", "caller", "screen", "display", "supervisor", "robot")
+DEVICE_ROLES: tuple[str, ...] = ROLES[1:]
+# Where a role may publish or read a topic, as the identity's own placeholders fill it in:
+#   own         {client} / {robot} is the identity's own id, {hall} its hall
+#   controller  {client} is the controller's id ("the controller's presence")
+#   hall        its own hall, any device
+#   any         every hall, any device
+Scope = Literal["own", "controller", "hall", "any"]
+SCOPE_WORDS = {"own": "its own id", "controller": "the controller's", "hall": "its hall", "any": "every hall"}
+HALL_VIEWERS = {"kiosk": "hall", "caller": "hall", "screen": "hall", "display": "hall", "supervisor": "hall"}
+
+
 @dataclass(frozen=True)
 class Topic:
+    """A topic of the contract. `publish` and `read` say which role may do so, and where
+    (Scope); the broker's ACL (hall_protocol.acl) and the "published by / read by" columns of
+    docs/mqtt.md are generated from them, and a test proves every row on the real broker."""
+
     pattern: str
     model: type[BaseModel]
     qos: int
     retained: bool
-    publishers: str
-    readers: str
     doc: str
+    publish: dict[str, Scope] = field(default_factory=dict)
+    read: dict[str, Scope] = field(default_factory=dict)
 
     def format(self, **kw) -> str:
         return self.pattern.format(root=ROOT, **kw)
 
+    @property
+    def placeholders(self) -> tuple[str, ...]:
+        return tuple(n for n in re.findall(r"{(\w+)}", self.pattern) if n != "root")
 
-TICKET_REQUEST = Topic("{root}/{hall}/request/ticket/{client}", TicketRequest, 1, False, "kiosk, phone gateway",
-                       "controller", "Request a ticket; answered with Response(data=TicketInfo). `client` is the publisher's own id "
-                       "(the broker lets a client publish only under its own id).")
-WINDOW_REQUEST = Topic("{root}/{hall}/request/window/{client}", WindowCommand, 1, False, "caller (its own window only)",
-                       "controller", "A window command; answered with Response(data={ticket, window_state}); `status` also answers "
+    def filter_for(self, scope: Scope, *, hall: str | None, client: str, controller: str) -> str:
+        """The topic filter an identity with `scope` gets: its own values where the scope
+        names them, `+` (or `#` for the trailing {rest}) elsewhere."""
+        values: dict[str, str] = {}
+        for name in self.placeholders:
+            if name == "rest":
+                values[name] = "#"
+            elif name == "hall":
+                values[name] = hall if scope in ("own", "hall", "controller") and hall else "+"
+            elif scope == "own":
+                values[name] = client
+            elif scope == "controller":
+                values[name] = controller
+            else:
+                values[name] = "+"
+        return self.format(**values)
+
+    def match(self, topic: str) -> dict[str, str] | None:
+        """The placeholders' values of a concrete topic, or None when it is not this topic."""
+        m = _pattern_re(self.pattern).fullmatch(topic)
+        return None if m is None else m.groupdict()
+
+
+@lru_cache(maxsize=None)
+def _pattern_re(pattern: str) -> re.Pattern:
+    out, pos = [], 0
+    for m in re.finditer(r"{(\w+)}", pattern):
+        out.append(re.escape(pattern[pos:m.start()]))
+        name = m.group(1)
+        out.append(re.escape(ROOT) if name == "root" else (f"(?P<{name}>.+)" if name == "rest" else f"(?P<{name}>[^/+#]+)"))
+        pos = m.end()
+    out.append(re.escape(pattern[pos:]))
+    return re.compile("".join(out))
+
+
+def who(access: dict[str, Scope]) -> str:
+    """"kiosk (its own id); controller (every hall)" for the docs' columns."""
+    groups: dict[str, list[str]] = {}
+    for role, scope in access.items():
+        groups.setdefault(scope, []).append(role)
+    return "; ".join(f"{', '.join(roles)} ({SCOPE_WORDS[scope]})" for scope, roles in groups.items())
+
+
+TICKET_REQUEST = Topic("{root}/{hall}/request/ticket/{client}", TicketRequest, 1, False,
+                       "Request a ticket; answered with Response(data=TicketInfo). `client` is the publisher's own id "
+                       "(the broker lets a client publish only under its own id).",
+                       publish={"kiosk": "own"}, read={"controller": "any"})
+WINDOW_REQUEST = Topic("{root}/{hall}/request/window/{client}", WindowCommand, 1, False,
+                       "A window command; answered with Response(data={ticket, window_state}); `status` also answers "
                        "`waiting`: the window's waiting tickets in the order it would call them ({number, service, "
-                       "priority, waited_min}). A caller may only command the window it is provisioned for.")
-BOARD = Topic("{root}/{hall}/state/board", Board, 1, True, "controller", "screens, callers, kiosks",
-              "The hall's calling board, retained.")
-CALL_EVENT = Topic("{root}/{hall}/event/call", CallEvent, 1, False, "controller", "announcers, displays",
-                   "One call or recall to announce.")
-PRESENCE = Topic("presence/{client}", Presence, 1, True, "each client, own topic only",
-                 "controller, supervisor", "Presence; the last will sets state offline.")
-REPLY = Topic("reply/{client}/{rest}", Response, 1, False, "controller", "the requesting client only",
-              "Responses to requests (MQTT 5 response topic).")
-
-BACKEND_REQUEST = Topic("{root}/{hall}/request/backend/{client}", BackendRequest, 1, False, "kiosk",
-                        "controller", "A backend function (catalogue, guide, appointments, check-in, progress, licences, "
+                       "priority, waited_min}). A caller may only command the window it is provisioned for; the "
+                       "controller's own identity (maintenance tools) may command any window.",
+                       publish={"caller": "own", "controller": "own"}, read={"controller": "any"})
+BACKEND_REQUEST = Topic("{root}/{hall}/request/backend/{client}", BackendRequest, 1, False,
+                        "A backend function (catalogue, guide, appointments, check-in, progress, licences, "
                         "licence PDF, print record, rating); answered with Response(data=<op's answer model>: "
                         "MattersAnswer, GuideAnswer, AppointmentsAnswer, AppointmentAnswer, CheckInAnswer, "
                         "ProgressAnswer, LicencesAnswer, PdfChunk, PrintAnswer, RatingAnswer). Error codes: "
                         + ", ".join(f"`{c}`" for c in BACKEND_ERROR_CODES) + ". Only the controller holds "
-                        "the platform's credentials.")
-HEALTH = Topic("{root}/{hall}/state/health", Health, 1, True, "controller", "supervisor, kiosks",
-               "Backend reachability and the outbox backlog (ratings and ticket events not yet delivered).")
-
+                        "the platform's credentials.",
+                        publish={"kiosk": "own"}, read={"controller": "any"})
+ROBOT_REQUEST = Topic("{root}/{hall}/request/robot/{client}", RobotHelpRequest, 1, False,
+                      "A kiosk's help button calls the robot; answered with "
+                      "Response(data={task_id, robot: RobotView}); code `robot_unavailable` when no robot can come.",
+                      publish={"kiosk": "own"}, read={"controller": "any"})
+BOARD = Topic("{root}/{hall}/state/board", Board, 1, True, "The hall's calling board, retained.",
+              publish={"controller": "any"}, read={"controller": "any", **HALL_VIEWERS})
+HEALTH = Topic("{root}/{hall}/state/health", Health, 1, True,
+               "Backend reachability and the outbox backlog (ratings and ticket events not yet delivered).",
+               publish={"controller": "any"}, read={**HALL_VIEWERS})
 DEVICE_HEALTH = Topic("{root}/{hall}/state/device/{client}", DeviceHealth, 1, True,
-                      "each device, own topic only; the controller for the window displays it drives",
-                      "supervisor (across the halls it sees), technicians",
                       "The health of a device's parts (printer, ID card reader, camera, A4 printer, display, "
                       "speech): state, the action it needs, message, counters, when it changed. Retained; "
-                      "republished whenever a part's status changes and on every reconnect.")
-
-ROBOT_TASK = Topic("{root}/{hall}/robot/{robot}/task", RobotTask, 1, False, "controller", "the robot `robot` only",
-                   "A task for the robot (docs/robot.md). Not retained: a robot that was away gets no stale task.")
-ROBOT_STATE = Topic("{root}/{hall}/robot/{robot}/state", RobotState, 1, True, "the robot `robot` only",
-                    "controller, supervisor", "The robot's state, position, battery and task progress, retained. "
-                    "Its presence (`presence/<robot>`, last will offline) says whether it is connected.")
-ROBOT_REQUEST = Topic("{root}/{hall}/request/robot/{client}", RobotHelpRequest, 1, False, "kiosk",
-                      "controller", "A kiosk's help button calls the robot; answered with "
-                      "Response(data={task_id, robot: RobotView}); code `robot_unavailable` when no robot can come.")
-ROBOT_BOARD = Topic("{root}/{hall}/state/robot", RobotBoard, 1, True, "controller", "supervisor, kiosks",
-                    "The hall's robots as the controller sees them (state, battery, task and its progress).")
+                      "republished whenever a part's status changes and on every reconnect. The controller "
+                      "publishes it for the window displays it drives.",
+                      publish={"controller": "any", **{r: "own" for r in DEVICE_ROLES}},
+                      read={"supervisor": "any", "controller": "any"})
+ROBOT_BOARD = Topic("{root}/{hall}/state/robot", RobotBoard, 1, True,
+                    "The hall's robots as the controller sees them (state, battery, task and its progress).",
+                    publish={"controller": "any"}, read={**HALL_VIEWERS})
+CALL_EVENT = Topic("{root}/{hall}/event/call", CallEvent, 1, False, "One call or recall to announce.",
+                   publish={"controller": "any"},
+                   read={"controller": "any", "screen": "hall", "display": "hall", "supervisor": "hall"})
+PRESENCE = Topic("presence/{client}", Presence, 1, True, "Presence; the last will sets state offline. The "
+                 "controller also publishes it for the window displays it drives.",
+                 publish={**{r: "own" for r in DEVICE_ROLES}, "controller": "any"},
+                 read={"controller": "any", "supervisor": "any", **{r: "controller" for r in DEVICE_ROLES
+                                                                     if r != "supervisor"}})
+REPLY = Topic("reply/{client}/{rest}", Response, 1, False,
+              "Responses to requests (MQTT 5 response topic); each client reads only its own.",
+              publish={"controller": "any"}, read={r: "own" for r in DEVICE_ROLES})
+ROBOT_TASK = Topic("{root}/{hall}/robot/{robot}/task", RobotTask, 1, False,
+                   "A task for the robot (docs/robot.md). Not retained: a robot that was away gets no stale task.",
+                   publish={"controller": "any"}, read={"robot": "own"})
+ROBOT_STATE = Topic("{root}/{hall}/robot/{robot}/state", RobotState, 1, True,
+                    "The robot's state, position, battery and task progress, retained. "
+                    "Its presence (`presence/<robot>`, last will offline) says whether it is connected.",
+                    publish={"robot": "own"}, read={"controller": "any", "supervisor": "hall"})
 
 TOPICS = [TICKET_REQUEST, WINDOW_REQUEST, BACKEND_REQUEST, BOARD, HEALTH, DEVICE_HEALTH, CALL_EVENT, PRESENCE, REPLY,
           ROBOT_TASK, ROBOT_STATE, ROBOT_REQUEST, ROBOT_BOARD]
@@ -467,34 +549,3 @@ def read(msg, model: type[M]) -> M | None:
     except ValidationError as err:
         _log.warning("ignored an unreadable %s on %s: %s", model.__name__, msg.topic, describe(err))
         return None
-
-
-def render_markdown() -> str:
-    out = ["# The MQTT contract", "",
-           "Generated from `hall_protocol/contract.py` by `python -m hall_protocol.contract`; "
-           "do not edit by hand.", "",
-           "MQTT 5. Requests carry *Response Topic* `reply/<client id>/<suffix>` and *Correlation Data*; "
-           "the answer is a `Response`. Client id = device id; each device may publish only its own "
-           "topics (broker ACL generated by `hall_controller.tools.provision`).", "",
-           "| topic | payload | QoS | retained | published by | read by |",
-           "|---|---|---|---|---|---|"]
-    for t in TOPICS:
-        out.append(f"| `{t.pattern.replace('{root}', ROOT)}` | `{t.model.__name__}` | {t.qos} | "
-                   f"{'yes' if t.retained else 'no'} | {t.publishers} | {t.readers} |")
-    out.append("")
-    for t in TOPICS:
-        out += [f"## `{t.pattern.replace('{root}', ROOT)}`", "", t.doc, ""]
-    from hall_protocol import keypad_doc  # the walkthrough a keypad maker follows
-    out += keypad_doc.render()
-    models = [TicketRequest, TicketInfo, WindowCommand, Response, CallInfo, WindowState, Board,
-              CallEvent, Presence, BackendRequest, *dict.fromkeys(BACKEND_ANSWERS.values()), Health,
-              PartHealth, DeviceHealth, RobotTask, RobotState, RobotHelpRequest, RobotBoard]
-    out += ["# Payloads", "", "JSON, UTF-8. Unknown keys are rejected.", ""]
-    for m in models:
-        out += [f"## {m.__name__}", "", (m.__doc__ or "").strip(), "", "```json",
-                json.dumps(m.model_json_schema(), ensure_ascii=False, indent=2, sort_keys=True), "```", ""]
-    return "\n".join(out)
-
-
-if __name__ == "__main__":
-    sys.stdout.write(render_markdown())

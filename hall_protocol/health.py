@@ -11,35 +11,54 @@ number is masked before it leaves the device.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from dataclasses import dataclass
-from typing import Callable
+from datetime import datetime, timezone
+from typing import Any, Callable, Protocol
 
-from drivers.core.clock import Clock, SystemClock
-from drivers.core.device import Device
-from drivers.core.errors import Action
-from drivers.core.status import DeviceStatus
-from drivers.idcard.idnumber import mask_id
 from hall_protocol import contract
 from hall_protocol.contract import DeviceHealth, PartHealth, encode
+from privacy import mask_text
 
 log = logging.getLogger(__name__)
 
-# A citizen's own slip (lift and place the card again) needs nobody to come.
-ACTIONS = {Action.NONE: "none", Action.CITIZEN: "none", Action.STAFF: "staff", Action.TECHNICIAN: "technician"}
+# Who must act, from the drivers' vocabulary (drivers/core/errors.py Action values). A
+# citizen's own slip (lift and place the card again) needs nobody to come.
+ACTIONS = {"none": "none", "citizen": "none", "staff": "staff", "technician": "technician"}
 SEVERITY = {"none": 0, "staff": 1, "technician": 2}
-ID_LIKE = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])|(?<![0-9])[0-9]{15}(?![0-9])")
+
+
+class Status(Protocol):
+    """A part's status as the drivers give it (drivers/core/status.py DeviceStatus): enums
+    whose values are the contract's words."""
+
+    state: Any
+    details: tuple[str, ...]
+    action: Any
+    message: str
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class _Utc:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+def _word(value: Any) -> str:
+    return getattr(value, "value", value)
 
 
 def clean_message(text: str) -> str:
     """A driver message fit for the topic: ID-like numbers masked, at most 200 characters."""
-    return ID_LIKE.sub(lambda m: mask_id(m.group(0)), text)[:200]
+    return mask_text(text)[:200]
 
 
-def part_health(part: str, status: DeviceStatus, counters: dict[str, int], changed_at: str) -> PartHealth:
-    return PartHealth(part=part, state=status.state.value, details=list(status.details)[:10],
-                      action=ACTIONS[status.action], message=clean_message(status.message),
+def part_health(part: str, status: Status, counters: dict[str, int], changed_at: str) -> PartHealth:
+    return PartHealth(part=part, state=_word(status.state), details=list(status.details)[:10],
+                      action=ACTIONS[_word(status.action)], message=clean_message(status.message),
                       counters=dict(counters), changed_at=changed_at)
 
 
@@ -59,7 +78,7 @@ class HealthPublisher:
                  clock: Clock | None = None) -> None:
         self._publish = publish
         self.hall, self.device_id, self.role = hall, device_id, role
-        self.clock = clock or SystemClock()
+        self.clock = clock or _Utc()
         self.topic = contract.DEVICE_HEALTH.format(hall=hall, client=device_id)
         self.parts: dict[str, PartHealth] = {}
         self._lock = threading.Lock()
@@ -80,15 +99,15 @@ class HealthPublisher:
         endpoint.on_connection_change = changed
         return pub
 
-    def watch(self, part: str, device: Device | None) -> None:
-        """Follow a driver device's status changes (drivers/core Device.subscribe)."""
+    def watch(self, part: str, device) -> None:
+        """Follow a driver device's status changes (drivers/core Device: `last_status`,
+        `counters.snapshot()`, `subscribe(listener)`)."""
         if device is None:
             return
-        status = Device.status.fget(device)  # some devices (the receipt printer) have a status() query
-        self.set(part, status, device.counters.snapshot(), publish=False)
+        self.set(part, device.last_status, device.counters.snapshot(), publish=False)
         device.subscribe(lambda dev, status: self.set(part, status, dev.counters.snapshot()))
 
-    def set(self, part: str, status: DeviceStatus, counters: dict[str, int] | None = None, *,
+    def set(self, part: str, status: Status, counters: dict[str, int] | None = None, *,
             publish: bool = True) -> None:
         now = self.clock.now().isoformat()
         new = part_health(part, status, counters or {}, now)

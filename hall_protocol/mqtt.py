@@ -17,13 +17,12 @@ import paho.mqtt.client as paho
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from hall_protocol.errors import MqttError
+
 log = logging.getLogger(__name__)
+__all__ = ["Endpoint", "MqttError", "Handler"]
 
 Handler = Callable[[paho.MQTTMessage], None]
-
-
-class MqttError(Exception):
-    """The broker could not be reached, refused us, or a request got no answer."""
 
 
 class Endpoint:
@@ -170,10 +169,11 @@ class Endpoint:
         except ValueError as err:
             fut.set_exception(MqttError(f"unreadable answer on {msg.topic}: {err}"))
 
-    def respond(self, request: paho.MQTTMessage, payload: bytes) -> bool:
-        """Answer a request on its Response Topic; False when it gave none."""
+    def respond(self, request: paho.MQTTMessage, payload: bytes, *, topic: str | None = None) -> bool:
+        """Answer a request on `topic` (checked by the caller, hall_protocol.router), or on its
+        Response Topic; False when it gave none."""
         props_in = request.properties
-        topic = getattr(props_in, "ResponseTopic", None) if props_in else None
+        topic = topic or (getattr(props_in, "ResponseTopic", None) if props_in else None)
         if not topic:
             return False
         props = Properties(PacketTypes.PUBLISH)

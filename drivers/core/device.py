@@ -150,6 +150,11 @@ class Device:
     def status(self) -> DeviceStatus:
         return self._status
 
+    @property
+    def last_status(self) -> DeviceStatus:
+        """The status last seen, without asking the device (some devices' `status` queries it)."""
+        return self._status
+
     def subscribe(self, listener: StatusListener) -> Callable[[], None]:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None

@@ -1,6 +1,8 @@
 """ID numbers: GB 11643 check digit (ISO 7064 MOD 11-2), consistency, masking."""
 from __future__ import annotations
 
+from privacy import mask_id, mask_name  # noqa: F401 (re-exported: the one masking rule)
+
 from datetime import date
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -50,21 +52,3 @@ def is_valid_id_number(number: str, *, today: date | None = None) -> bool:
     return not id_number_problems(number, today=today)
 
 
-def mask_id(number: str) -> str:
-    """Keep the first 6 and last 4 characters: 110101********1234.
-
-    Shorter values (pass numbers, 15-character numbers) keep proportionally less, and
-    anything of 10 characters or fewer keeps only its last 2.
-    """
-    if not number:
-        return ""
-    if len(number) > 12:
-        return number[:6] + "*" * (len(number) - 10) + number[-4:]
-    if len(number) > 4:
-        return "*" * (len(number) - 2) + number[-2:]
-    return "*" * len(number)
-
-
-def mask_name(name: str) -> str:
-    """张三丰 -> 张**; for logs and screens that should not show the full name."""
-    return name[:1] + "*" * (len(name) - 1) if name else ""

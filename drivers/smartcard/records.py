@@ -5,6 +5,8 @@ masked dict never show the ID number or the name in clear.
 """
 from __future__ import annotations
 
+from privacy import mask_id as mask_id_number, mask_name  # noqa: F401 (the one masking rule)
+
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
@@ -36,18 +38,6 @@ def _code(raw: bytes) -> str:
     if raw and all(0x30 <= b <= 0x39 for b in raw):
         return raw.decode("ascii").lstrip("0") or "0"
     return str(int.from_bytes(raw, "big")) if raw else ""
-
-
-def mask_id_number(value: str) -> str:
-    """Keep the first 4 and last 2 characters: 1101************1X."""
-    if len(value) <= 6:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 6) + value[-2:]
-
-
-def mask_name(value: str) -> str:
-    """Keep the family name (first character): 张*, 欧**."""
-    return value[:1] + "*" * (len(value) - 1) if value else ""
 
 
 @dataclass(frozen=True)

@@ -120,12 +120,3 @@ def window_zh(window: int | str) -> str:
 
 def window_en(window: int | str) -> str:
     return cardinal_en(window)
-
-
-def call_text_zh(ticket: str, window: int | str) -> str:
-    """The standard call: '请A零零一号到三号窗口办理'."""
-    return f"请{ticket_zh(ticket)}号到{window_zh(window)}号窗口办理"
-
-
-def call_text_en(ticket: str, window: int | str) -> str:
-    return f"Number {ticket_en(ticket)}, please go to window {window_en(window)}."

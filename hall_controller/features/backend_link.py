@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -19,18 +18,18 @@ from hall_controller.backend.feed import EventFeed
 from hall_controller.backend.outbox import Outbox
 from hall_protocol.contract import Health, OutboxBacklog, encode
 from hall_controller.features.gateway import BackendGateway
-
-if TYPE_CHECKING:
-    from hall_controller.service import HallController
+from hall_controller.hall import Context, Feature
 
 log = logging.getLogger(__name__)
 
 
-class BackendLink:
-    def __init__(self, controller: HallController, engine, *, tick_s: float = 1.0,
-                 health_every_s: float = 5.0) -> None:
-        cfg = controller.config.backend
-        self.controller, self.tick_s, self.health_every_s = controller, tick_s, health_every_s
+class BackendLink(Feature):
+    name = "backend"
+
+    def __init__(self, ctx: Context, *, tick_s: float = 1.0, health_every_s: float = 5.0) -> None:
+        cfg = ctx.config.backend
+        engine = ctx.engine
+        self.ctx, self.tick_s, self.health_every_s = ctx, tick_s, health_every_s
         self.configured = bool(cfg.url)
         timeout = (3.05, cfg.timeout_s)
 
@@ -38,12 +37,12 @@ class BackendLink:
             if not cfg.url:
                 return None
             return BackendClient(cfg.url, cfg.app_key or "", cfg.app_secret or "", timeout=timeout,
-                                 clock=controller.clock, retries=retries)
+                                 clock=ctx.clock, retries=retries)
 
         # Kiosks wait for the gateway: one quick retry. The outbox backs off by itself.
-        self.outbox = Outbox(engine, client(0), controller.clock)
-        self.feed = EventFeed(engine, self.outbox, {h.id: h.timezone for h in controller.config.halls})
-        self.gateway = BackendGateway(controller, client(1), self.outbox)
+        self.outbox = Outbox(engine, client(0), ctx.clock)
+        self.feed = EventFeed(engine, self.outbox, {h.id: h.timezone for h in ctx.config.halls})
+        self.gateway = BackendGateway(ctx, client(1), self.outbox)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -73,7 +72,7 @@ class BackendLink:
             try:
                 if self.configured:
                     self.feed.pump()
-                if since_health >= self.health_every_s and self.controller.endpoint.connected.is_set():
+                if since_health >= self.health_every_s and self.ctx.endpoint.connected.is_set():
                     self._probe()
                     self.publish_health()
                     since_health = 0.0
@@ -104,12 +103,12 @@ class BackendLink:
         count = b["count"] + (self.feed.pending() if self.configured else 0)
         error = b["last_error"] or self.gateway.last_error
         state = "not_configured" if not self.configured else ("unavailable" if error else "ok")
-        return Health(hall=hall, controller=self.controller.config.controller_id,
-                      at=self.controller.clock.now().isoformat(), backend=state, backend_error=error,
+        return Health(hall=hall, controller=self.ctx.config.controller_id,
+                      at=self.ctx.clock.now().isoformat(), backend=state, backend_error=error,
                       outbox=OutboxBacklog(count=count, oldest_age_s=b["oldest_age_s"], dead=b["dead"],
                                            last_error=b["last_error"]))
 
     def publish_health(self) -> None:
-        for hall in self.controller.queues:
-            self.controller.endpoint.publish(contract.HEALTH.format(hall=hall), encode(self.health(hall)),
+        for hall in self.ctx.queues:
+            self.ctx.endpoint.publish(contract.HEALTH.format(hall=hall), encode(self.health(hall)),
                                              qos=1, retain=True)

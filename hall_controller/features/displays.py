@@ -24,6 +24,7 @@ from drivers.display.segments import segment_patterns
 from hall_protocol import contract
 from hall_protocol.contract import Board, CallEvent, Presence, WindowState, encode
 from hall_protocol.health import HealthPublisher
+from hall_controller.hall import Context, Feature
 from hall_protocol.mqtt import Endpoint
 
 log = logging.getLogger(__name__)
@@ -136,14 +137,16 @@ class DisplayWorker:
             self.on_presence(self.config, online)
 
 
-class WindowDisplays:
+class WindowDisplays(Feature):
     """The window displays of the halls, fed from the boards and call events."""
+
+    name = "displays"
 
     def __init__(self, endpoint: Endpoint, devices: dict[str, list[DeviceConfig]]) -> None:
         """`devices`: hall id -> its display devices that have a URL."""
         self.endpoint = endpoint
         self.workers: dict[tuple[str, int], list[DisplayWorker]] = {}
-        self._seq: dict[str, int] = {}
+        self._boards: dict[str, Board] = {}
         self.health: list[HealthPublisher] = []  # each display's retained health, for the supervisor
         for hall, devs in devices.items():
             for dev in devs:
@@ -153,13 +156,10 @@ class WindowDisplays:
                 self.health[-1].watch("display", worker.display)
 
     @classmethod
-    def for_controller(cls, controller) -> "WindowDisplays | None":
-        devices = {h.id: [d for d in h.devices if d.role == "display" and d.url] for h in controller.config.halls}
-        if not any(devices.values()):
-            return None
-        displays = cls(controller.endpoint, devices)
-        displays.start()
-        return displays
+    def from_context(cls, ctx: Context) -> "WindowDisplays":
+        """Every display device of the halls that has a URL (none: a feature that does nothing)."""
+        return cls(ctx.endpoint, {h.id: [d for d in h.devices if d.role == "display" and d.url]
+                                  for h in ctx.config.halls})
 
     def start(self) -> None:
         for health in self.health:
@@ -184,9 +184,9 @@ class WindowDisplays:
         board = contract.read(msg, Board)
         if board is None:
             return
-        if board.seq <= self._seq.get(board.hall, 0):
+        if not board.is_newer_than(self._boards.get(board.hall)):
             return  # an older board, delivered late
-        self._seq[board.hall] = board.seq
+        self._boards[board.hall] = board
         for ws in board.windows:
             for w in self.workers.get((board.hall, ws.window), []):
                 w.want(wanted_for(ws))

@@ -17,23 +17,23 @@ import threading
 import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
-import paho.mqtt.client as paho
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
+from sqlalchemy.exc import SQLAlchemyError
 
-from hall_protocol import contract
-from hall_controller.core import ratings
 from hall_controller.backend import (BackendClient, BackendContractError, BackendError,
                                      BackendNotFound, BackendRefused, BackendUnavailable)
 from hall_controller.backend.outbox import Outbox
-from hall_controller.backend.signing import mask_id
-from hall_protocol.contract import BackendRequest, Response
-from hall_controller.errors import BadRequest, HallError
+from hall_controller.core import ratings
 from hall_controller.core.queue import HallQueue
-
-if TYPE_CHECKING:
-    from hall_controller.service import HallController
+from hall_controller.errors import BadRequest, HallError
+from hall_controller.features.tickets import ticket_info
+from hall_controller.hall import Context, unavailable
+from hall_protocol import contract
+from hall_protocol.contract import BackendRequest
+from hall_protocol.router import Request
+from privacy import mask_id
 
 log = logging.getLogger(__name__)
 PASSED_ON = {"appointment_checked_in", "appointment_cancelled", "not_today", "already_printed", "not_printable"}
@@ -61,10 +61,14 @@ def request_key(prefix: str, client: str, request_id: str) -> str:
     return f"{prefix}-" + hashlib.sha256(f"{client}|{request_id}".encode()).hexdigest()[:40]
 
 
+class PlatformRefused(HallError):
+    """A platform failure as the kiosk reads it (code from `backend_code`)."""
+
+
 class BackendGateway:
-    def __init__(self, controller: HallController, client: BackendClient | None, outbox: Outbox,
+    def __init__(self, ctx: Context, client: BackendClient | None, outbox: Outbox,
                  *, workers: int = 4, chunk_size: int = CHUNK_SIZE) -> None:
-        self.controller, self.client, self.outbox = controller, client, outbox
+        self.ctx, self.client, self.outbox = ctx, client, outbox
         self.workers, self.chunk_size = workers, chunk_size
         self.last_error: str | None = None
         self._pool: ThreadPoolExecutor | None = None
@@ -78,9 +82,8 @@ class BackendGateway:
 
     def start(self) -> None:
         self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="backend-gateway")
-        for hall in self.controller.queues:
-            self.controller.endpoint.subscribe(contract.BACKEND_REQUEST.format(hall=hall, client="+"),
-                                               self._on_request)
+        self.ctx.router.add(contract.BACKEND_REQUEST, self.handle, kind="backend", halls=self.ctx.halls,
+                            executor=lambda: self._pool)
 
     def stop(self) -> None:
         if self._pool is not None:
@@ -88,34 +91,24 @@ class BackendGateway:
             self._pool = None
 
     # -- dispatch ------------------------------------------------------------------------
-    def _on_request(self, msg: paho.MQTTMessage) -> None:
-        pool = self._pool
-        if pool is not None:
-            pool.submit(self.handle, msg)
-
-    def handle(self, msg: paho.MQTTMessage) -> None:
-        ctl = self.controller
+    def handle(self, req: Request) -> BaseModel:
+        """On the gateway's pool: the op's answer, or a refusal with the platform's code."""
+        r: BackendRequest = req.payload
+        q = self.ctx.queues[req.hall]
+        who = f"{req.client} op {r.op}" + (f" for {mask_id(r.id_number)}" if r.id_number else "")
         try:
-            hall, client = ctl._topic_parts(msg.topic)
-            q = ctl.queues[hall]
-            req: BackendRequest = ctl._parse(msg, BackendRequest)
-            who = f"{client} op {req.op}" + (f" for {mask_id(req.id_number)}" if req.id_number else "")
-            data = self._ops[req.op](q, client, req)
-        except (HallError, ValidationError) as err:
-            ctl._reject(msg, err, "backend")
-            return
+            data = self._ops[r.op](q, req.client, r)
         except BackendError as err:
             code = backend_code(err)
             if code == "backend_unavailable":
                 self.last_error = str(err)
             log.log(logging.ERROR if code == "backend_contract" else logging.WARNING,
                     "backend request of %s failed: %s (%s)", who, code, err)
-            ctl.rejected[code] += 1
-            ctl._reply(msg, Response(status="error", code=code, error=str(err), transaction=_corr(msg)))
-            return
-        ctl.handled += 1
+            raise PlatformRefused(str(err), code=code) from err
+        except SQLAlchemyError as err:
+            raise unavailable(err) from err
         log.info("backend request of %s answered", who)
-        ctl._reply(msg, Response(status="ok", data=data.model_dump(mode="json"), transaction=_corr(msg)))
+        return data
 
     def _platform(self) -> BackendClient:
         if self.client is None:
@@ -149,8 +142,8 @@ class BackendGateway:
             raise BadRequest(f"appointment {req.code} is for service {service}, which hall "
                              f"{q.hall.id} does not offer") from err
         if created:
-            self.controller.publish_board(q.hall.id)
-        return contract.CheckInAnswer(appointment=done.appointment, ticket=self.controller.ticket_info(q, ticket))
+            self.ctx.hall.changed(q)
+        return contract.CheckInAnswer(appointment=done.appointment, ticket=ticket_info(q, ticket))
 
     def _progress(self, q: HallQueue, client: str, req: BackendRequest) -> BaseModel:
         return contract.ProgressAnswer(items=self._ok(self._platform().progress(req.id_number)))
@@ -197,7 +190,3 @@ class BackendGateway:
                                  comment=req.comment, matter_id=req.matter_id)
         return contract.RatingAnswer(ticket=req.ticket, score=req.score, duplicate=duplicate)
 
-
-def _corr(msg: paho.MQTTMessage) -> str | None:
-    corr = getattr(msg.properties, "CorrelationData", None) if msg.properties else None
-    return corr.hex() if corr else None

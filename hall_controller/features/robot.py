@@ -17,7 +17,7 @@ import threading
 import uuid
 from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 import paho.mqtt.client as paho
 from pydantic import ValidationError
@@ -30,11 +30,12 @@ from hall_controller.store import db
 from hall_protocol.contract import (
     Presence, RobotBoard, RobotHelpRequest, RobotState, RobotTask, RobotTaskStatus, RobotView, encode,
 )
-from hall_controller.errors import Forbidden, HallError
-
-if TYPE_CHECKING:
-    from hall_controller.core.queue import HallQueue, Ticket
-    from hall_controller.service import HallController
+from hall_controller.core.queue import HallQueue, Ticket
+from hall_controller.errors import HallError
+from hall_controller.features.tickets import kiosk_only
+from hall_controller.hall import Context, Feature
+from hall_protocol.phrasing import guide_text
+from hall_protocol.router import Request
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +67,15 @@ class RobotSeen:
     state: RobotState | None = None
 
 
-class RobotCoordinator:
+class RobotCoordinator(Feature):
+    name = "robot"
     TICK_S = 0.25
     JOBS = 100  # call hooks waiting for the worker; beyond that a guide is skipped, never a call
 
-    def __init__(self, controller: HallController) -> None:
-        self.controller = controller
-        self.endpoint, self.clock = controller.endpoint, controller.clock
-        self.robots: dict[str, RobotConfig] = {h.id: h.robot for h in controller.config.halls if h.robot}
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.endpoint, self.clock = ctx.endpoint, ctx.clock
+        self.robots: dict[str, RobotConfig] = {h.id: h.robot for h in ctx.config.halls if h.robot}
         self.seen: dict[str, RobotSeen] = {hall: RobotSeen() for hall in self.robots}
         self.current: dict[str, TaskRecord | None] = {hall: None for hall in self.robots}
         self.history: deque[TaskRecord] = deque(maxlen=200)
@@ -88,19 +90,16 @@ class RobotCoordinator:
     # -- lifecycle -----------------------------------------------------------------------
     def start(self) -> None:
         """Before the endpoint starts: subscribe; then the worker runs."""
+        halls = list(self.robots)
         for hall, cfg in self.robots.items():
             self.endpoint.subscribe(contract.ROBOT_STATE.format(hall=hall, robot=cfg.device), self._on_state)
             self.endpoint.subscribe(contract.PRESENCE.format(client=cfg.device), self._on_presence)
-            self.endpoint.subscribe(contract.ROBOT_REQUEST.format(hall=hall, client="+"), self._on_help)
-        previous = self.endpoint.on_connection_change
-
-        def changed(up: bool) -> None:  # after every (re)connect the supervisor gets the robots at once
-            if previous:
-                previous(up)
-            if up:
-                for hall in self.robots:
-                    self.publish_board(hall)
-        self.endpoint.on_connection_change = changed
+        if halls:
+            self.ctx.router.add(contract.ROBOT_REQUEST, self._on_help, kind="robot", halls=halls,
+                                authorize=kiosk_only(self.ctx))
+        self.ctx.hall.call_hooks.append(self.on_call)
+        # after every (re)connect the supervisor gets the robots at once
+        self.ctx.on_connect.append(lambda: [self.publish_board(h) for h in self.robots])
         self._thread.start()
 
     def stop(self) -> None:
@@ -136,8 +135,7 @@ class RobotCoordinator:
         wanted = self.asked_for_guide(q, t) or (cfg.guide_on_call == "asked_or_green" and t.priority == "green")
         if not wanted:
             return
-        zh = f"{t.number} 号，请跟我到 {window} 号窗口"
-        en = f"Ticket {t.number}, please follow me to window {window}"
+        zh, en = guide_text(t.number, window, "zh"), guide_text(t.number, window, "en")
         try:
             self.send(q.hall.id, "guide", window=window, ticket=t.number, text_zh=zh, text_en=en,
                       priority="high" if t.priority == "green" else "normal")
@@ -193,20 +191,14 @@ class RobotCoordinator:
                               encode(task), qos=1)
 
     # -- a kiosk's help button ------------------------------------------------------------
-    def _on_help(self, msg: paho.MQTTMessage) -> None:
-        c = self.controller
+    def _on_help(self, req: Request) -> dict:
+        """A routed help request (the router answers refusals, counted there and here)."""
         try:
-            hall, client = c._topic_parts(msg.topic)
-            if not any(d.id == client and d.role == "kiosk" for d in c.queues[hall].hall.devices):
-                raise Forbidden(f"{client} is not a kiosk of hall {hall}")
-            req: RobotHelpRequest = c._parse(msg, RobotHelpRequest)
-            task_id = self.help(hall, client, req)
-        except (HallError, ValidationError, ValueError) as err:
+            task_id = self.help(req.hall, req.client, req.payload)
+        except HallError:
             self.rejected["help"] += 1
-            c._reject(msg, err, "robot")
-            return
-        c._reply(msg, contract.Response(status="ok", data={"task_id": task_id,
-                                                            "robot": self.view(hall).model_dump()}))
+            raise
+        return {"task_id": task_id, "robot": self.view(req.hall).model_dump()}
 
     def help(self, hall: str, kiosk: str, req: RobotHelpRequest) -> str:
         key = f"{kiosk}:{req.request_id}"

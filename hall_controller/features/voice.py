@@ -10,19 +10,24 @@ from pathlib import Path
 
 import paho.mqtt.client as paho
 
-from drivers.speech.numbers import call_text_en, call_text_zh
+from drivers.speech.numbers import ticket_en, ticket_zh, window_en, window_zh
 from drivers.speech.worker import SpeechWorker
 from hall_protocol import contract
 from hall_protocol.contract import CallEvent
+from hall_controller.hall import Context, Feature
 from hall_protocol.mqtt import Endpoint
+from hall_protocol.phrasing import call_text
 
 log = logging.getLogger(__name__)
 
 
-class Announcer:
+class Announcer(Feature):
+    name = "voice"
+
     def __init__(self, endpoint: Endpoint, halls: dict[str, tuple[list[str], bool]],
                  out_dir: Path | None = None, worker: SpeechWorker | None = None) -> None:
-        """`halls`: hall id -> (languages to speak, speech enabled)."""
+        """`halls`: hall id -> (languages to speak, speech enabled); `out_dir`: WAV files there
+        instead of the speaker."""
         self.endpoint, self.halls, self.out_dir = endpoint, halls, out_dir
         self.worker = worker or SpeechWorker()
         self.count = 0
@@ -31,11 +36,10 @@ class Announcer:
         self._seen: deque = deque(maxlen=256)  # recent calls, to drop a duplicate delivery
 
     @classmethod
-    def for_controller(cls, controller, out_dir: Path | None) -> "Announcer":
-        halls = {h.id: (list(h.voice_lang), h.speech_enabled) for h in controller.config.halls}
-        ann = cls(controller.endpoint, halls, out_dir)
-        ann.start()
-        return ann
+    def from_context(cls, ctx: Context, out_dir: Path | None = None) -> "Announcer":
+        """Each hall's languages and whether it speaks, from the hall file (`voice_lang`,
+        `speech_enabled`)."""
+        return cls(ctx.endpoint, {h.id: (list(h.voice_lang), h.speech_enabled) for h in ctx.config.halls}, out_dir)
 
     def start(self) -> None:
         if self.out_dir:
@@ -73,10 +77,12 @@ class Announcer:
             self.done.append(self.worker.chime(self._path(n, ev, "chime")))
             if speech_on:
                 if "zh" in langs:
-                    self.done.append(self.worker.say(call_text_zh(ev.call.ticket, ev.call.window),
+                    self.done.append(self.worker.say(call_text(ev.call.ticket, ev.call.window, "zh",
+                                                               spoken=(ticket_zh, window_zh)),
                                                      self._path(n, ev, "zh"), lang="zh"))
                 if "en" in langs:
-                    self.done.append(self.worker.say(call_text_en(ev.call.ticket, ev.call.window),
+                    self.done.append(self.worker.say(call_text(ev.call.ticket, ev.call.window, "en",
+                                                               spoken=(ticket_en, window_en)),
                                                      self._path(n, ev, "en"), lang="en"))
         log.info("announcing %s at window %s%s", ev.call.ticket, ev.call.window,
                  " (recall)" if ev.call.recall else "")

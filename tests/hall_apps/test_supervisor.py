@@ -15,7 +15,6 @@ from hall_protocol import contract
 from hall_protocol.contract import Presence, encode
 from hall_controller.store.db import make_engine
 from hall_protocol.health import HealthPublisher
-from hall_controller.features.displays import WindowDisplays
 from hall_protocol.mqtt import Endpoint
 from hall_controller.core.queue import HallQueue
 from hall_controller.service import HallController
@@ -108,7 +107,7 @@ def test_window_renders_a_busy_afternoon(keep, suite_config, broker, tmp_path): 
     play(HallQueue(engine, hall, clock), clock, clock.now(), until_hour=15.17, finish=False)
     controller = HallController(suite_config, engine, clock=clock, password=broker.passwords["hall-controller"])
     controller.start()
-    displays = WindowDisplays.for_controller(controller)  # the example's sim:// LED displays, with presence
+    displays = controller.displays  # the example's sim:// LED displays, with presence
     online = []
     for cid in ("kiosk-01", "screen-main", "caller-w1", "caller-w2", "caller-w3"):
         ep = Endpoint(cid, "127.0.0.1", broker.port, username=cid, password=broker.passwords[cid])
@@ -160,7 +159,6 @@ def test_window_renders_a_busy_afternoon(keep, suite_config, broker, tmp_path): 
         for ep in online:
             ep.stop()
         robot.stop()
-        displays.stop()
         controller.stop()
         engine.dispose()
 

@@ -76,7 +76,7 @@ def test_records_decode_and_mask():
     ssc = records.card_from_records(wrap(card.files[apdu.EF05]), wrap(card.files[apdu.EF06]))
     assert ssc.name == "王测试" and ssc.nation == "1" and ssc.sex == "1"
     masked = ssc.to_dict()
-    assert masked["id_number"] == "1101************2X" and masked["name"] == "王**"
+    assert masked["id_number"] == "110105********002X"  # the one masking rule: first 6, last 4 and masked["name"] == "王**"
     assert masked["birth_date"] is None
     assert ssc.to_dict(masked=False)["id_number"] == "11010519491231002X"
     assert records.mask_name("欧阳测") == "欧**" and records.mask_id_number("123") == "***"

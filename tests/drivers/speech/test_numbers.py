@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drivers.speech.numbers import (
-    DIGITS_ZH, MAX_CARDINAL, call_text_en, call_text_zh, cardinal_en, cardinal_zh, ticket_en,
+    DIGITS_ZH, MAX_CARDINAL, cardinal_en, cardinal_zh, ticket_en,
     ticket_zh, window_en, window_zh,
 )
 
@@ -46,11 +46,9 @@ def test_cardinal_en_table(n, text):
     assert cardinal_en(n) == text
 
 
-def test_windows_and_calls():
+def test_windows():
     assert window_zh("3") == "三" and window_zh("12") == "十二"
     assert window_en(12) == "twelve"
-    assert call_text_zh("A001", 3) == "请A零零一号到三号窗口办理"
-    assert call_text_en("A001", "12") == "Number A zero zero one, please go to window twelve."
 
 
 @pytest.mark.parametrize("bad", ["", "A-01", "ABCD1", "A", "１２", "A001 ", "1.5"])

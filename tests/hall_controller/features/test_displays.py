@@ -16,7 +16,7 @@ from hall_protocol import contract
 from devkit.broker import MosquittoBroker
 from hall_protocol.contract import WindowCommand, WindowState
 from hall_controller.store.db import make_engine
-from hall_controller.features.displays import Wanted, WindowDisplays, wanted_for
+from hall_controller.features.displays import Wanted, wanted_for
 from hall_protocol.mqtt import Endpoint
 from hall_controller.tools.provision import identities
 from hall_controller.service import HallController
@@ -70,9 +70,7 @@ def hall_with_displays(tmp_path, hall_config, database_url):
                                  "database": cfg.database.model_copy(update={"url": database_url})})
     c = HallController(cfg, make_engine(database_url), password=broker.passwords[cfg.controller_id])
     c.start()
-    displays = WindowDisplays.for_controller(c)
-    yield c, displays, broker
-    displays.stop()
+    yield c, c.displays, broker
     c.stop()
     broker.stop()
 
@@ -89,7 +87,7 @@ def test_calls_pauses_and_a_failing_line_reach_the_window_displays(hall_with_dis
 
     def call(window):
         out = calling.apply(q, WindowCommand(window=window, action="call_next"))
-        c._publish_call(q, out.ticket, window)
+        c.publish_call(q, out.ticket, window)
         c.publish_board(HALL)
 
     # idle windows show their number

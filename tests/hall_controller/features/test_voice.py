@@ -9,7 +9,16 @@ import time
 import pytest
 
 from drivers.speech.audio import wav_info
-from drivers.speech.numbers import call_text_en, call_text_zh
+from drivers.speech.numbers import ticket_en, ticket_zh, window_en, window_zh
+from hall_protocol.phrasing import call_text
+
+
+def call_text_zh(ticket, window):  # the loudspeaker's Chinese call: the one phrasing, spelled for speech
+    return call_text(ticket, window, "zh", spoken=(ticket_zh, window_zh))
+
+
+def call_text_en(ticket, window):
+    return call_text(ticket, window, "en", spoken=(ticket_en, window_en))
 from hall_controller.features.voice import Announcer
 from tests.support.fixtures import new_request_id
 

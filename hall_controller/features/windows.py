@@ -1,0 +1,51 @@
+"""Window commands from callers and keypads: `hall/<hall>/request/window/<caller>`.
+
+A caller may command only the window it is provisioned for (the controller's own identity
+any window). The transition is committed before the answer; then the call is announced
+(call event, robot hook), automatic calls run and the board follows."""
+from __future__ import annotations
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from hall_controller.core import calling
+from hall_controller.errors import Forbidden
+from hall_controller.hall import Context, Feature, unavailable
+from hall_protocol import contract
+from hall_protocol.contract import WindowCommand
+from hall_protocol.router import Answer, Request
+
+
+class Windows(Feature):
+    name = "windows"
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def start(self) -> None:
+        self.ctx.router.add(contract.WINDOW_REQUEST, self.handle, kind="window", halls=self.ctx.halls,
+                            authorize=self.authorize)
+
+    def authorize(self, req: Request) -> None:
+        cmd: WindowCommand = req.payload
+        if req.client == self.ctx.config.controller_id:
+            return
+        hall = self.ctx.queues[req.hall].hall
+        allowed = next((d.window for d in hall.devices if d.id == req.client and d.role == "caller"), None)
+        if allowed != cmd.window:
+            raise Forbidden(f"{req.client} may not command window {cmd.window}")
+
+    def handle(self, req: Request) -> Answer:
+        q = self.ctx.queues[req.hall]
+        cmd: WindowCommand = req.payload
+        try:
+            outcome = calling.apply(q, cmd)
+            data = outcome.to_data(q)
+        except SQLAlchemyError as err:
+            raise unavailable(err) from err
+
+        def then() -> None:
+            if outcome.announce and outcome.ticket is not None:
+                self.ctx.hall.publish_call(q, outcome.ticket, cmd.window)
+            if cmd.action != "status":
+                self.ctx.hall.changed(q)
+        return Answer(data, then=then)
