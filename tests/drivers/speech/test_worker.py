@@ -8,7 +8,11 @@ import pytest
 
 from drivers.core import Counters, DeviceState, DeviceUnavailable
 from drivers.speech.audio import wav_info
-from drivers.speech.numbers import call_text_zh
+from drivers.speech.numbers import ticket_zh, window_zh
+
+
+def call_text_zh(ticket, window):  # a hall's call as the speech engine reads it (hall_protocol/phrasing.py)
+    return f"请{ticket_zh(ticket)}号到{window_zh(window)}号窗口办理"
 from drivers.speech.worker import SpeechWorker
 
 CALL = "请A零零一号到三号窗口办理"
