@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     from kiosk_app.app import Kiosk
     from qtkit.common import application
     from kiosk_app.qt.window import KioskWindow
-    from kiosk_app.devices.identity_setup import StartupError
+    from kiosk_app.identity_setup import StartupError
     try:
         kiosk = Kiosk(config, hall)      # before any window: a missing face model stops here
     except StartupError as err:

@@ -45,7 +45,7 @@ class Kiosk:
         # ID card + face verification (kiosk_app/flows/identity.py); StartupError for a missing model
         self.identity = None
         if config.idcard_url:
-            from kiosk_app.devices.identity_setup import IdentityService   # OpenCV and the models only when used
+            from kiosk_app.identity_setup import IdentityService   # OpenCV and the models only when used
             self.identity = IdentityService(config, SystemClock(), self._fault)
         self._build_services(config, hall)
         # each part's status on the kiosk's retained health topic (hall_protocol/health.py)

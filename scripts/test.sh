@@ -5,4 +5,6 @@ cd "$(dirname "$0")/.."
 export QT_QPA_PLATFORM=offscreen
 export PYTHONDONTWRITEBYTECODE=1
 export HALL_STATE_DIR="${HALL_STATE_DIR:-$(mktemp -d /tmp/hall-state.XXXXXX)}"
+# The arrows only point down: the import contracts of pyproject.toml (docs/architecture.md).
+.venv/bin/lint-imports --no-cache
 exec .venv/bin/python -m pytest "$@"

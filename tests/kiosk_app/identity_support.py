@@ -12,7 +12,7 @@ from config.schema import KioskConfig
 from drivers.core.clock import FakeClock
 from drivers.idcard.sim import sim_emulator
 from kiosk_app.flows.identity import IdentityView
-from kiosk_app.devices.identity_setup import IdentityService
+from kiosk_app.identity_setup import IdentityService
 
 PERSON = 12     # the ORL person on the card (drivers.face.actor)
 

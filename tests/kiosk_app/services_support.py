@@ -23,7 +23,7 @@ from kiosk_app.flows.citizen import CitizenServices
 from kiosk_app.flows.civic import CivicPages
 from kiosk_app.flows.ticket import KioskFlow
 from kiosk_app.flows.identity import Identity, IdentityFlow
-from kiosk_app.devices.identity_setup import IdentityService
+from kiosk_app.identity_setup import IdentityService
 from kiosk_app.flows.licence_print import LicencePrinting
 from kiosk_app.clients.ticketing import TicketClient
 

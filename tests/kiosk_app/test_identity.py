@@ -13,7 +13,7 @@ from drivers.face import Decision, Reason
 from drivers.face.actor import FaceActor
 from drivers.idcard.idnumber import mask_id
 from kiosk_app.flows.identity import FAILED, IDENTIFIED, IDLE, RETRY, VERIFYING, Identity
-from kiosk_app.devices.identity_setup import accepts_emulator_reference
+from kiosk_app.identity_setup import accepts_emulator_reference
 from tests.support.privacy import watch_writes
 
 from .identity_support import PERSON, Harness
