@@ -15,7 +15,7 @@ from typing import Callable
 from hall_protocol import contract
 from hall_protocol.contract import WindowCommand
 from hall_protocol.mqtt import Endpoint, MqttError
-from hall_apps.screen_model import ControllerLink, is_newer, parse_board
+from hall_apps.screen_model import ControllerLink, parse_board
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class CallerModel(ControllerLink):
 
     def on_board(self, msg) -> None:
         board = parse_board(msg)
-        if board is None or not is_newer(board, self._board):
+        if board is None or not board.is_newer_than(self._board):
             return
         self._board = board
         self.services = dict(board.services)

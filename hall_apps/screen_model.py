@@ -70,11 +70,6 @@ def parse_board(msg) -> Board | None:
     return contract.read(msg, Board)
 
 
-def is_newer(board: Board, old: Board | None) -> bool:
-    """The contract's one freshness rule (Board.is_newer_than)."""
-    return board.is_newer_than(old)
-
-
 class ScreenModel(ControllerLink):
     def __init__(self, hall: str, controller_id: str = "hall-controller", *,
                  monotonic: Callable[[], float] = time.monotonic, flash_seconds: float = FLASH_SECONDS) -> None:
@@ -111,7 +106,7 @@ class ScreenModel(ControllerLink):
         """Take a board unless it is older than the one shown; flash when its newest call is new."""
         with self._lock:
             old = self.board
-            if not is_newer(board, old):
+            if not board.is_newer_than(old):
                 return False
             self.board = board
             if old is not None and board.recent and _call_key(board.recent[0]) != (

@@ -40,8 +40,8 @@ class HallPublisher:
     """Publishes what the halls show: the retained board (one increasing sequence across
     restarts) and the call events, then runs the call hooks (the guide robot)."""
 
-    def __init__(self, endpoint: Endpoint, queues: dict[str, HallQueue], clock: Clock) -> None:
-        self.endpoint, self.queues, self.clock = endpoint, queues, clock
+    def __init__(self, endpoint: Endpoint, queues: dict[str, HallQueue]) -> None:
+        self.endpoint, self.queues = endpoint, queues
         self.call_hooks: list[CallHook] = []
         self._seq = 0
         self._seq_lock = threading.Lock()
@@ -102,8 +102,6 @@ class Context:
 class Feature:
     """A part of the controller built from configuration: `start()` before the endpoint
     connects (subscribe, start threads), `stop()` at the end."""
-
-    name = "feature"
 
     def start(self) -> None:
         pass

@@ -55,7 +55,7 @@ class HallController:
                                  will=(self.presence_topic, encode(offline)), keepalive=config.broker.keepalive)
         self.endpoint.on_connection_change = self._connection_changed
         self.router = Router(self.endpoint)
-        self.hall = HallPublisher(self.endpoint, self.queues, self.clock)
+        self.hall = HallPublisher(self.endpoint, self.queues)
         self.ctx = Context(config, engine, self.clock, self.endpoint, self.router, self.queues, self.hall)
         # -- the features, in start order ------------------------------------------------
         self.tickets = Tickets(self.ctx)

@@ -9,7 +9,6 @@ retained and carries a last will ("offline").
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import dataclass, field

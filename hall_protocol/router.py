@@ -70,6 +70,7 @@ class Route:
     authorize: Authorizer | None = None
     executor: Callable[[], Executor | None] | None = None
     halls: list[str] = field(default_factory=list)
+    on_refused: Callable[[str], None] | None = None  # the feature's own count of refusals, by code
 
 
 def transaction_of(msg) -> str | None:
@@ -111,10 +112,12 @@ class Router:
 
     # -- the table -----------------------------------------------------------------------
     def add(self, topic: Topic, handler: Handler, *, kind: str, halls: list[str],
-            authorize: Authorizer | None = None, executor: Callable[[], Executor | None] | None = None) -> Route:
+            authorize: Authorizer | None = None, executor: Callable[[], Executor | None] | None = None,
+            on_refused: Callable[[str], None] | None = None) -> Route:
         """Route `topic` (with {hall} and {client}) of each hall to `handler`. Subscribes at
-        once; the endpoint renews subscriptions after every reconnect."""
-        route = Route(topic, handler, kind, authorize, executor, list(halls))
+        once; the endpoint renews subscriptions after every reconnect. `on_refused(code)` is
+        told of every refusal on this route (a feature that keeps its own counters)."""
+        route = Route(topic, handler, kind, authorize, executor, list(halls), on_refused)
         self.routes.append(route)
         for hall in halls:
             self.endpoint.subscribe(topic.format(hall=hall, client="+"), lambda msg, r=route: self._on_message(r, msg))
@@ -140,10 +143,10 @@ class Router:
                 route.authorize(req)
             result = route.handler(req)
         except Refused as err:
-            self.refuse(msg, client, err.code, str(err), route.kind)
+            self._refused(route, msg, client, err.code, str(err))
             return
         except ValidationError as err:
-            self.refuse(msg, client, "bad_request", describe(err), route.kind)
+            self._refused(route, msg, client, "bad_request", describe(err))
             return
         except Exception:  # noqa: BLE001 - a handler's bug must not end the endpoint, nor go unanswered
             log.exception("%s request on %s failed", route.kind, msg.topic)
@@ -157,6 +160,11 @@ class Router:
         self.reply(msg, client, Response(status="ok", data=data, transaction=transaction_of(msg)))
         if answer.then is not None:
             answer.then()
+
+    def _refused(self, route: Route, msg, client: str, code: str, text: str) -> None:
+        if route.on_refused is not None:
+            route.on_refused(code)
+        self.refuse(msg, client, code, text, route.kind)
 
     def refuse(self, msg, client: str, code: str, text: str, kind: str) -> None:
         """Count, log (bounded) and answer a refused request."""

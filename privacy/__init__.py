@@ -5,8 +5,7 @@ both need it, so it lives here, a leaf of pure standard-library functions:
 
 - an ID number keeps its first 6 and last 4 characters: 110101********1234 (region and
   check digits tell two records apart in a log, and nothing more);
-- a name keeps its first character: 张**;
-- a phone number keeps its first 3 and last 4 digits: 138****5678.
+- a name keeps its first character: 张**.
 
 `mask_text` masks anything in free text shaped like an ID number (18 or 15 characters), so
 a message that carries one by mistake is safe to log or publish.
@@ -15,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ID_LIKE", "mask_id", "mask_name", "mask_phone", "mask_text"]
+__all__ = ["ID_LIKE", "mask_id", "mask_name", "mask_text"]
 
 # 18 characters (17 digits and a check digit, X allowed), or the old 15-digit numbers, not part
 # of a longer run of digits.
@@ -41,16 +40,6 @@ def mask_id(number: str) -> str:
 def mask_name(name: str) -> str:
     """Keep the family name's first character: 张三丰 -> 张**."""
     return name[:1] + "*" * (len(name) - 1) if name else ""
-
-
-def mask_phone(phone: str) -> str:
-    """Keep the first 3 and last 4 digits of a mobile number: 138****5678."""
-    if not phone:
-        return ""
-    s = str(phone)
-    if len(s) >= 11:
-        return s[:3] + "*" * (len(s) - 7) + s[-4:]
-    return "*" * max(0, len(s) - 2) + s[-2:] if len(s) > 4 else "*" * len(s)
 
 
 def mask_text(text: str) -> str:

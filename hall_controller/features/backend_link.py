@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 
 
 class BackendLink(Feature):
-    name = "backend"
 
     def __init__(self, ctx: Context, *, tick_s: float = 1.0, health_every_s: float = 5.0) -> None:
         cfg = ctx.config.backend

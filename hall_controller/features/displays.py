@@ -140,7 +140,6 @@ class DisplayWorker:
 class WindowDisplays(Feature):
     """The window displays of the halls, fed from the boards and call events."""
 
-    name = "displays"
 
     def __init__(self, endpoint: Endpoint, devices: dict[str, list[DeviceConfig]]) -> None:
         """`devices`: hall id -> its display devices that have a URL."""

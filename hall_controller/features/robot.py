@@ -68,7 +68,6 @@ class RobotSeen:
 
 
 class RobotCoordinator(Feature):
-    name = "robot"
     TICK_S = 0.25
     JOBS = 100  # call hooks waiting for the worker; beyond that a guide is skipped, never a call
 
@@ -96,7 +95,7 @@ class RobotCoordinator(Feature):
             self.endpoint.subscribe(contract.PRESENCE.format(client=cfg.device), self._on_presence)
         if halls:
             self.ctx.router.add(contract.ROBOT_REQUEST, self._on_help, kind="robot", halls=halls,
-                                authorize=kiosk_only(self.ctx))
+                                authorize=kiosk_only(self.ctx), on_refused=lambda code: self.rejected.update(["help"]))
         self.ctx.hall.call_hooks.append(self.on_call)
         # after every (re)connect the supervisor gets the robots at once
         self.ctx.on_connect.append(lambda: [self.publish_board(h) for h in self.robots])
@@ -192,12 +191,8 @@ class RobotCoordinator(Feature):
 
     # -- a kiosk's help button ------------------------------------------------------------
     def _on_help(self, req: Request) -> dict:
-        """A routed help request (the router answers refusals, counted there and here)."""
-        try:
-            task_id = self.help(req.hall, req.client, req.payload)
-        except HallError:
-            self.rejected["help"] += 1
-            raise
+        """A routed help request; the router answers (and counts here) every refusal."""
+        task_id = self.help(req.hall, req.client, req.payload)
         return {"task_id": task_id, "robot": self.view(req.hall).model_dump()}
 
     def help(self, hall: str, kiosk: str, req: RobotHelpRequest) -> str:

@@ -34,7 +34,6 @@ def kiosk_only(ctx: Context):
 
 
 class Tickets(Feature):
-    name = "tickets"
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx

@@ -22,7 +22,6 @@ log = logging.getLogger(__name__)
 
 
 class Announcer(Feature):
-    name = "voice"
 
     def __init__(self, endpoint: Endpoint, halls: dict[str, tuple[list[str], bool]],
                  out_dir: Path | None = None, worker: SpeechWorker | None = None) -> None:

@@ -16,7 +16,6 @@ from hall_protocol.router import Answer, Request
 
 
 class Windows(Feature):
-    name = "windows"
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx

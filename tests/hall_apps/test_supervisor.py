@@ -107,7 +107,6 @@ def test_window_renders_a_busy_afternoon(keep, suite_config, broker, tmp_path): 
     play(HallQueue(engine, hall, clock), clock, clock.now(), until_hour=15.17, finish=False)
     controller = HallController(suite_config, engine, clock=clock, password=broker.passwords["hall-controller"])
     controller.start()
-    displays = controller.displays  # the example's sim:// LED displays, with presence
     online = []
     for cid in ("kiosk-01", "screen-main", "caller-w1", "caller-w2", "caller-w3"):
         ep = Endpoint(cid, "127.0.0.1", broker.port, username=cid, password=broker.passwords[cid])

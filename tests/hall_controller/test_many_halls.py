@@ -8,7 +8,6 @@ import threading
 import pytest
 
 from config.schema import DeviceConfig, HallConfig, ServiceConfig, WindowConfig
-from hall_protocol import contract
 from devkit.broker import MosquittoBroker
 from hall_controller.store.db import make_engine
 from hall_protocol.mqtt import Endpoint, MqttError
