@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hall_controller.store.db import make_engine  # noqa: E402
+from devkit.sim import HallDay, naive_min, scenarios  # noqa: E402
 from hall_controller.core.estimate import estimate_wait_min, occupancy_s  # noqa: E402
 from hall_controller.core.queue import HallQueue, Ticket  # noqa: E402
-from devkit.sim import HallDay, naive_min, scenarios  # noqa: E402
+from hall_controller.store.db import make_engine  # noqa: E402
 
 
 def capacity_min(q: HallQueue, t: Ticket) -> float | None:

@@ -27,14 +27,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from config import HallSuiteConfig, load_config  # noqa: E402
 from config.schema import DeviceConfig  # noqa: E402
-from hall_protocol import contract  # noqa: E402
-from hall_controller.core.board import build_board  # noqa: E402
 from devkit.broker import MosquittoBroker  # noqa: E402
-from hall_controller.store.db import make_engine  # noqa: E402
-from hall_protocol.mqtt import Endpoint  # noqa: E402
-from hall_controller.tools.provision import extra_identity, identities  # noqa: E402
 from hall_apps.screen_model import ScreenModel  # noqa: E402
+from hall_controller.core.board import build_board  # noqa: E402
 from hall_controller.service import HallController  # noqa: E402
+from hall_controller.store.db import make_engine  # noqa: E402
+from hall_controller.tools.provision import extra_identity, identities  # noqa: E402
+from hall_protocol import contract  # noqa: E402
+from hall_protocol.mqtt import Endpoint  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 KIOSKS, PER_KIOSK, CALLS, PINGS = 8, 50, 200, 1000

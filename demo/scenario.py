@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import json
 import socket
-import uuid
 import statistics
 import time
+import uuid
 from pathlib import Path
 
 from config.schema import HallSuiteConfig, KioskConfig
-from hall_protocol import contract
-from hall_protocol.mqtt import Endpoint
-from hall_apps.calling_screen import CallingScreen
-from hall_apps.screen_model import ScreenModel
 from hall_apps.caller import build_window
 from hall_apps.caller_model import CallerClient
+from hall_apps.calling_screen import CallingScreen
+from hall_apps.screen_model import ScreenModel
+from hall_protocol import contract
+from hall_protocol.mqtt import Endpoint
 from kiosk_app.app import Kiosk
-from qtkit.common import application
-from qtkit.common import process_until as _pump  # (app, cond, timeout)
 from kiosk_app.qt.window import KioskWindow
+from qtkit.common import application, process_until as _pump  # (app, cond, timeout)
 
 CITIZENS = ["A", "B", "A", "C", "D", "A", "B"]
 CALLS = [(1, "call_next"), (2, "call_next"), (1, "recall"), (2, "call_next"), (1, "call_next"),

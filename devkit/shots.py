@@ -16,13 +16,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from config import HallSuiteConfig, load_config
-from drivers.core.clock import FakeClock
-from hall_protocol import contract
 from devkit.broker import MosquittoBroker
-from hall_controller.store.db import make_engine
-from hall_protocol.mqtt import Endpoint
-from hall_controller.tools.provision import identities
+from drivers.core.clock import FakeClock
 from hall_controller.service import HallController
+from hall_controller.store.db import make_engine
+from hall_controller.tools.provision import identities
+from hall_protocol import contract
+from hall_protocol.mqtt import Endpoint
 
 ROOT = Path(__file__).resolve().parents[2]
 # (service, priority, seconds after the previous ticket)
@@ -38,10 +38,10 @@ CALLS = [(1, "call_next", 120), (2, "call_next", 90), (3, "call_next", 60), (1, 
 
 
 def make(out: Path) -> list[Path]:
-    from hall_apps.calling_screen import CallingScreen
-    from hall_apps.screen_model import ScreenModel
     from hall_apps.caller import build_window
     from hall_apps.caller_model import CallerClient
+    from hall_apps.calling_screen import CallingScreen
+    from hall_apps.screen_model import ScreenModel
     from qtkit.common import application, process_until
 
     app = application()

@@ -23,9 +23,9 @@ from sqlalchemy.engine import Engine
 from config.schema import HallConfig, ServiceConfig, WindowConfig
 from drivers.core.clock import FakeClock
 from hall_controller.core import calling
+from hall_controller.core.queue import HallQueue, Ticket
 from hall_controller.store import db
 from hall_protocol.contract import WindowCommand
-from hall_controller.core.queue import HallQueue, Ticket
 
 CST = timezone(timedelta(hours=8))
 Estimator = Callable[[HallQueue, Ticket], "float | None"]

@@ -13,8 +13,8 @@ import json
 import os
 import sys
 
-from hall_protocol.mqtt import Endpoint, MqttError
 from hall_apps.caller_model import CallerClient, CallerError, CallerModel
+from hall_protocol.mqtt import Endpoint, MqttError
 
 ACTIONS = ["call_next", "recall", "start", "finish", "no_show", "transfer", "pause", "resume", "call", "cancel",
            "open", "close", "status"]
@@ -58,10 +58,9 @@ def build_window(client: CallerClient, endpoint: Endpoint, hall_services: dict[s
                  reasons: list[str] | None = None, controller_id: str = "hall-controller"):
     """The Qt caller window for one window; the model is attached to `endpoint`."""
     from PySide6.QtCore import QObject, Qt, QTimer, Signal
-    from PySide6.QtWidgets import (
-        QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QHBoxLayout, QLabel,
-        QLineEdit, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
-    )
+    from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout,
+                                   QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+                                   QVBoxLayout, QWidget)
 
     class Bridge(QObject):
         changed = Signal()

@@ -12,10 +12,10 @@ import threading
 from datetime import datetime, timezone
 from typing import Callable
 
+from hall_apps.screen_model import ControllerLink, parse_board
 from hall_protocol import contract
 from hall_protocol.contract import WindowCommand
 from hall_protocol.mqtt import Endpoint, MqttError
-from hall_apps.screen_model import ControllerLink, parse_board
 
 log = logging.getLogger(__name__)
 

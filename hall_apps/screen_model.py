@@ -8,7 +8,6 @@ import threading
 import time
 from typing import Callable
 
-
 from hall_protocol import contract
 from hall_protocol.contract import Board, CallInfo, Presence
 from hall_protocol.mqtt import Endpoint

@@ -16,13 +16,11 @@ from pathlib import Path
 from PySide6 import QtCharts
 from PySide6.QtCore import QDate, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import (
-    QDateEdit, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QMainWindow, QPushButton, QTableWidget,
-    QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import (QDateEdit, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QMainWindow, QPushButton,
+                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
-from hall_controller.tools.report_cli import HEADERS, TEXT_COLUMNS, fmt
 from hall_apps.supervisor_model import TABS, SupervisorModel, supervisor_endpoint
+from hall_controller.tools.report_cli import HEADERS, TEXT_COLUMNS, fmt
 
 TAB_NAMES = {"service": "业务 Services", "window": "窗口 Windows", "clerk": "人员 Staff", "hour": "时段 Hours"}
 STATE_COLOURS = {"online": "#2e7d32", "offline": "#c62828", "unknown": "#9e9e9e", "staff": "#e65100",
@@ -250,9 +248,9 @@ class SupervisorWindow(QMainWindow):
 def main(argv: list[str] | None = None) -> int:
     from config import ConfigError, HallSuiteConfig, load_config
     from drivers.core.clock import SystemClock
-    from hall_protocol.mqtt import MqttError
     from hall_controller.core.report import ReportError
     from hall_controller.tools.report_cli import open_engine
+    from hall_protocol.mqtt import MqttError
     from qtkit.common import application
     ap = argparse.ArgumentParser(prog="supervisor", description="The supervisor view of a hall.")
     ap.add_argument("--config", required=True, help="hall controller TOML file")

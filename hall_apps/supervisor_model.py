@@ -9,15 +9,14 @@ import threading
 from dataclasses import dataclass
 from typing import Callable
 
-
 from config.schema import HallConfig
 from drivers.core.clock import Clock
+from hall_controller.core.days import service_day
+from hall_controller.tools.report_cli import Table, csv_text, load_facts, tabulate
 from hall_protocol import contract
 from hall_protocol.contract import Board, DeviceHealth, Health, Presence, RobotBoard
-from hall_controller.core.days import service_day
 from hall_protocol.health import Visit, needs_visit, worst_part
 from hall_protocol.mqtt import Endpoint
-from hall_controller.tools.report_cli import Table, csv_text, load_facts, tabulate
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ import threading
 from pathlib import Path
 
 from config import ConfigError, HallSuiteConfig, load_config
+from hall_controller.service import HallController
 from hall_controller.store.db import make_engine
 from hall_protocol.mqtt import MqttError
-from hall_controller.service import HallController
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,9 +1,7 @@
 """The hall controller's one exception root; each error maps to a response code on the MQTT
 contract (the router answers it with that code). Library errors are caught at the boundary
 and re-raised from one of these with `from err`."""
-from hall_protocol.errors import BadRequest as _ProtocolBadRequest
-from hall_protocol.errors import Forbidden as _ProtocolForbidden
-from hall_protocol.errors import Refused
+from hall_protocol.errors import BadRequest as _ProtocolBadRequest, Forbidden as _ProtocolForbidden, Refused
 
 
 class HallError(Refused):

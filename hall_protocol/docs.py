@@ -6,11 +6,9 @@ import json
 import sys
 
 from hall_protocol import keypad_doc
-from hall_protocol.contract import (
-    BACKEND_ANSWERS, ROOT, TOPICS, Board, CallEvent, CallInfo, DeviceHealth, Health, PartHealth, Presence,
-    Response, RobotBoard, RobotHelpRequest, RobotState, RobotTask, TicketInfo, TicketRequest, WindowCommand,
-    WindowState, BackendRequest, who,
-)
+from hall_protocol.contract import (BACKEND_ANSWERS, ROOT, TOPICS, BackendRequest, Board, CallEvent, CallInfo,
+                                    DeviceHealth, Health, PartHealth, Presence, Response, RobotBoard, RobotHelpRequest,
+                                    RobotState, RobotTask, TicketInfo, TicketRequest, WindowCommand, WindowState, who)
 
 
 def render_markdown() -> str:

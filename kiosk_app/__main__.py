@@ -34,9 +34,9 @@ def main(argv: list[str] | None = None) -> int:
         updates["printer_url"] = args.printer_url
     config = config.model_copy(update=updates)
     from kiosk_app.app import Kiosk
-    from qtkit.common import application
-    from kiosk_app.qt.window import KioskWindow
     from kiosk_app.identity_setup import StartupError
+    from kiosk_app.qt.window import KioskWindow
+    from qtkit.common import application
     try:
         kiosk = Kiosk(config, hall)      # before any window: a missing face model stops here
     except StartupError as err:

@@ -7,19 +7,19 @@ import os
 from dataclasses import replace
 
 from config.schema import HallConfig, KioskConfig
+from drivers.a4printer.printer import A4Printer
 from drivers.core.clock import SystemClock
 from drivers.escpos.printer import ReceiptPrinter
 from hall_protocol import contract
 from hall_protocol.contract import Presence, encode
 from hall_protocol.health import HealthPublisher
 from hall_protocol.mqtt import Endpoint
-from drivers.a4printer.printer import A4Printer
 from kiosk_app.clients.backend import KioskBackend
+from kiosk_app.clients.ticketing import TicketClient
 from kiosk_app.flows.citizen import CitizenServices
 from kiosk_app.flows.civic import CivicPages
-from kiosk_app.flows.ticket import KioskFlow
 from kiosk_app.flows.licence_print import LicencePrinting
-from kiosk_app.clients.ticketing import TicketClient
+from kiosk_app.flows.ticket import KioskFlow
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class Kiosk:
         # ID card + face verification (kiosk_app/flows/identity.py); StartupError for a missing model
         self.identity = None
         if config.idcard_url:
-            from kiosk_app.identity_setup import IdentityService   # OpenCV and the models only when used
+            from kiosk_app.identity_setup import IdentityService  # OpenCV and the models only when used
             self.identity = IdentityService(config, SystemClock(), self._fault)
         self._build_services(config, hall)
         # each part's status on the kiosk's retained health topic (hall_protocol/health.py)

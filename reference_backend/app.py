@@ -13,8 +13,8 @@ from fastapi import APIRouter, Depends, FastAPI, Header, Request, Security
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from hall_protocol import platform as m
 from hall_controller.backend.signing import mask_id
+from hall_protocol import platform as m
 
 from . import synth
 from .admin import admin_router

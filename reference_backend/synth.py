@@ -7,8 +7,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from hall_protocol import platform as m
 from hall_controller.backend.signing import mask_id
+from hall_protocol import platform as m
 
 TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

@@ -1,9 +1,9 @@
 """ID numbers: GB 11643 check digit (ISO 7064 MOD 11-2), consistency, masking."""
 from __future__ import annotations
 
-from privacy import mask_id, mask_name  # noqa: F401 (re-exported: the one masking rule)
-
 from datetime import date
+
+from privacy import mask_id, mask_name  # noqa: F401 (re-exported: the one masking rule)
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"

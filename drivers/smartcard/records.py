@@ -5,13 +5,12 @@ masked dict never show the ID number or the name in clear.
 """
 from __future__ import annotations
 
-from privacy import mask_id as mask_id_number, mask_name  # noqa: F401 (the one masking rule)
-
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
 from drivers.smartcard import apdu
+from privacy import mask_id as mask_id_number, mask_name  # noqa: F401 (the one masking rule)
 
 # EF05 card information: tag -> (field name, decoder)
 EF05_RECORDS: dict[int, tuple[str, Callable[[bytes], object]]] = {

@@ -16,10 +16,9 @@ import requests
 from pydantic import BaseModel, ValidationError
 
 from drivers.core.clock import Clock, SystemClock
-
 from hall_protocol import platform as m
-from .errors import (BackendContractError, BackendError, BackendNotFound, BackendRefused,
-                     BackendUnavailable)
+
+from .errors import BackendContractError, BackendError, BackendNotFound, BackendRefused, BackendUnavailable
 from .signing import HEADER_IDEMPOTENCY, HmacAuth
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, func, insert, select, update
 
 from hall_controller.store import db
-
 from hall_protocol import platform as m
+
 from .outbox import Outbox
 
 log = logging.getLogger(__name__)

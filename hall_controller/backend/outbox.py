@@ -15,14 +15,14 @@ import uuid
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import (Column, Engine, Float, Index, Integer, MetaData, String, Table, Text,
-                        func, insert, or_, select, update)
+from sqlalchemy import (Column, Engine, Float, Index, Integer, MetaData, String, Table, Text, func, insert, or_, select,
+                        update)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from drivers.core.clock import Clock, SystemClock
-
 from hall_protocol import platform as m
+
 from .client import BackendClient
 from .errors import BackendError, BackendRefused
 

@@ -5,8 +5,6 @@ X-Signature = hex(HMAC-SHA256(app_secret, canonical))
 """
 from __future__ import annotations
 
-from privacy import mask_id  # noqa: F401 (the one masking rule, for the platform's logs)
-
 import hashlib
 import hmac
 import secrets
@@ -14,6 +12,8 @@ from collections.abc import Callable
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import requests
+
+from privacy import mask_id  # noqa: F401 (the one masking rule, for the platform's logs)
 
 HEADER_APP_KEY = "X-App-Key"
 HEADER_TIMESTAMP = "X-Timestamp"

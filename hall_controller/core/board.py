@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import and_, func, select
 
+from hall_controller.core.queue import HallQueue
 from hall_controller.store import db
 from hall_protocol.contract import Board, CallInfo, WindowState
-from hall_controller.core.queue import HallQueue
 
 RECENT_CALLS = 8
 

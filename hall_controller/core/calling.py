@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.engine import Connection
 
+from hall_controller.core.queue import HallQueue, Ticket
+from hall_controller.errors import BadRequest, Conflict, NotFound
 from hall_controller.store import db
 from hall_protocol.contract import WindowCommand
-from hall_controller.errors import BadRequest, Conflict, NotFound
-from hall_controller.core.queue import HallQueue, Ticket
 
 
 @dataclass

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 
 from config.schema import HallConfig
-from hall_controller.store import db
 from hall_controller.core.queue import ACTIVE, PRIORITY_BONUS, HallQueue, Ticket
+from hall_controller.store import db
 
 RECENT = 20              # finished tickets per service that count
 ALPHA = 0.25             # weight of the newest occupancy in the running mean

@@ -13,10 +13,10 @@ import logging
 
 from sqlalchemy import and_, select
 
-from hall_controller.store import db
 from hall_controller.backend.outbox import DuplicateItem, Outbox
-from hall_controller.errors import Conflict
 from hall_controller.core.queue import HallQueue
+from hall_controller.errors import Conflict
+from hall_controller.store import db
 
 log = logging.getLogger(__name__)
 

@@ -36,8 +36,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import MetaData, Table, and_, inspect, select
 from sqlalchemy.engine import Engine
 
-from hall_controller.store import db
 from hall_controller.core.days import service_day
+from hall_controller.store import db
 
 log = logging.getLogger(__name__)
 

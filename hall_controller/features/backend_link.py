@@ -12,13 +12,13 @@ import threading
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from hall_protocol import contract
 from hall_controller.backend import BackendClient, BackendError
 from hall_controller.backend.feed import EventFeed
 from hall_controller.backend.outbox import Outbox
-from hall_protocol.contract import Health, OutboxBacklog, encode
 from hall_controller.features.gateway import BackendGateway
 from hall_controller.hall import Context, Feature
+from hall_protocol import contract
+from hall_protocol.contract import Health, OutboxBacklog, encode
 
 log = logging.getLogger(__name__)
 

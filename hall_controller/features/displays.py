@@ -21,10 +21,10 @@ from drivers.core.device import Lifecycle
 from drivers.core.errors import DeviceError, DeviceUnavailable
 from drivers.display import open_display
 from drivers.display.segments import segment_patterns
+from hall_controller.hall import Context, Feature
 from hall_protocol import contract
 from hall_protocol.contract import Board, CallEvent, Presence, WindowState, encode
 from hall_protocol.health import HealthPublisher
-from hall_controller.hall import Context, Feature
 from hall_protocol.mqtt import Endpoint
 
 log = logging.getLogger(__name__)

@@ -22,8 +22,8 @@ from typing import Callable
 from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
-from hall_controller.backend import (BackendClient, BackendContractError, BackendError,
-                                     BackendNotFound, BackendRefused, BackendUnavailable)
+from hall_controller.backend import (BackendClient, BackendContractError, BackendError, BackendNotFound, BackendRefused,
+                                     BackendUnavailable)
 from hall_controller.backend.outbox import Outbox
 from hall_controller.core import ratings
 from hall_controller.core.queue import HallQueue

@@ -25,15 +25,14 @@ from sqlalchemy import and_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from config.schema import RobotConfig
-from hall_protocol import contract
-from hall_controller.store import db
-from hall_protocol.contract import (
-    Presence, RobotBoard, RobotHelpRequest, RobotState, RobotTask, RobotTaskStatus, RobotView, encode,
-)
 from hall_controller.core.queue import HallQueue, Ticket
 from hall_controller.errors import HallError
 from hall_controller.features.tickets import kiosk_only
 from hall_controller.hall import Context, Feature
+from hall_controller.store import db
+from hall_protocol import contract
+from hall_protocol.contract import (Presence, RobotBoard, RobotHelpRequest, RobotState, RobotTask, RobotTaskStatus,
+                                    RobotView, encode)
 from hall_protocol.phrasing import guide_text
 from hall_protocol.router import Request
 

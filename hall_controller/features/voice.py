@@ -12,9 +12,9 @@ import paho.mqtt.client as paho
 
 from drivers.speech.numbers import ticket_en, ticket_zh, window_en, window_zh
 from drivers.speech.worker import SpeechWorker
+from hall_controller.hall import Context, Feature
 from hall_protocol import contract
 from hall_protocol.contract import CallEvent
-from hall_controller.hall import Context, Feature
 from hall_protocol.mqtt import Endpoint
 from hall_protocol.phrasing import call_text
 

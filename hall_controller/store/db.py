@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import (
-    Column, Float, Index, Integer, MetaData, String, Text, UniqueConstraint, create_engine, event,
-)
+from sqlalchemy import Column, Float, Index, Integer, MetaData, String, Text, UniqueConstraint, create_engine, event
 from sqlalchemy.engine import Engine
 
 metadata = MetaData()

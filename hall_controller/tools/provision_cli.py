@@ -22,9 +22,8 @@ from pathlib import Path
 
 from config import ConfigError, HallSuiteConfig, load_config
 from config.schema import DeviceConfig, HallConfig
-from hall_controller.tools.provision import (
-    CredentialsError, identities, mosquitto_conf, read_credentials, write_broker_files,
-)
+from hall_controller.tools.provision import (CredentialsError, identities, mosquitto_conf, read_credentials,
+                                             write_broker_files)
 from hall_controller.tools.provision_check import check_hall
 
 EX_CONFIG = 78

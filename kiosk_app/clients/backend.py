@@ -16,8 +16,7 @@ from typing import Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from hall_protocol import contract
-from hall_protocol import platform as bm
+from hall_protocol import contract, platform as bm
 from hall_protocol.contract import BACKEND_ANSWERS, BackendRequest, TicketInfo
 from hall_protocol.mqtt import Endpoint, MqttError
 

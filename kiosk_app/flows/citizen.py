@@ -23,12 +23,12 @@ from config.schema import HallConfig
 from drivers.core.clock import Clock
 from hall_protocol import platform as bm
 from hall_protocol.contract import TicketInfo
+from kiosk_app.clients.backend import BackendBroken, BackendUnavailable, KioskBackend, KioskBackendError, NotFound
 from kiosk_app.flows import green
 from kiosk_app.flows.civic import CivicPages
-from kiosk_app.clients.backend import BackendBroken, BackendUnavailable, KioskBackend, KioskBackendError, NotFound
-from kiosk_app.i18n import STRINGS, tr
-from kiosk_app.flows.observe import notify
 from kiosk_app.flows.licence_print import LicencePrinting
+from kiosk_app.flows.observe import notify
+from kiosk_app.i18n import STRINGS, tr
 
 if TYPE_CHECKING:    # kiosk_app.flows.identity loads the face stack (OpenCV): only when identification is configured
     from kiosk_app.flows.identity import Identity, IdentityFlow

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Protocol
 
 from drivers.core.clock import Clock, SystemClock
-
 from hall_protocol import platform as bm
 from kiosk_app.clients.backend import BackendBroken, BackendUnavailable, KioskBackendError, NotFound
-from kiosk_app.i18n import STRINGS, tr
 from kiosk_app.flows.observe import notify
+from kiosk_app.i18n import STRINGS, tr
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from drivers.core.clock import Clock
 from drivers.core.errors import DeviceError
 from drivers.escpos.templates import TicketReceipt
 from hall_protocol.contract import TicketInfo
-from kiosk_app.i18n import tr
 from kiosk_app.clients.ticketing import TicketRefused, TicketUnavailable
+from kiosk_app.i18n import tr
 
 log = logging.getLogger(__name__)
 PRIORITY_NOTES = {"green": "green_notice", "appointment": "appointment_notice"}

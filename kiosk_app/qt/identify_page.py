@@ -12,8 +12,9 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from kiosk_app.flows.identity import (CARD_ERROR_PAGE, FAILED, IDENTIFIED, IDLE, RETRY, VERIFYING, IdentityFlow,
+                                      IdentityView)
 from kiosk_app.i18n import tr
-from kiosk_app.flows.identity import CARD_ERROR_PAGE, FAILED, IDENTIFIED, IDLE, RETRY, VERIFYING, IdentityFlow, IdentityView
 
 PREVIEW = (640, 480)
 BUTTON_CSS = "QPushButton{background:white; color:#0b3d91; border-radius:24px; font-size:%dpx; font-weight:bold;}"

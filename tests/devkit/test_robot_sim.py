@@ -2,8 +2,8 @@
 import pytest
 
 from config.schema import HallConfig, RobotConfig
-from hall_protocol.contract import RobotTask
 from devkit.robot_sim import RobotSim, SimConfig
+from hall_protocol.contract import RobotTask
 
 AT = "2026-01-05T08:30:00+08:00"
 

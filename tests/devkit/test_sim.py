@@ -6,10 +6,10 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from devkit.sim import CST, HallDay, naive_min, scenarios
+from hall_controller.core.estimate import estimate_wait_min
 from hall_controller.store import db
 from hall_controller.store.db import make_engine
-from hall_controller.core.estimate import estimate_wait_min
-from devkit.sim import CST, HallDay, naive_min, scenarios
 
 ESTIMATORS = {"ours": estimate_wait_min, "naive": naive_min}
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from hall_apps.caller import build_window
 from hall_apps.caller_model import CallerClient, CallerModel
-from tests.hall_apps.ui_support import (  # noqa: F401 (fixtures)
-    HALL, clock, clocked_controller, endpoint, issue, wait_for,
-)
+from tests.hall_apps.ui_support import (HALL, clock, clocked_controller, endpoint, issue,  # noqa: F401 (fixtures)
+                                        wait_for)
 
 
 def test_status_lists_the_waiting_tickets_in_the_windows_calling_order(clocked_controller, device, clock):

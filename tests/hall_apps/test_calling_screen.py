@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from hall_protocol.contract import Board, CallInfo, WindowState
-from hall_controller.store.db import make_engine
 from hall_apps.screen_model import ScreenModel
 from hall_controller.service import HallController
-from tests.hall_apps.ui_support import (  # noqa: F401 (fixtures)
-    HALL, clock, clocked_controller, endpoint, issue, wait_for,
-)
+from hall_controller.store.db import make_engine
+from hall_protocol.contract import Board, CallInfo, WindowState
+from tests.hall_apps.ui_support import (HALL, clock, clocked_controller, endpoint, issue,  # noqa: F401 (fixtures)
+                                        wait_for)
 
 
 @pytest.fixture

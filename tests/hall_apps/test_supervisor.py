@@ -11,14 +11,14 @@ import pytest
 from drivers.core.clock import FakeClock
 from drivers.core.errors import Action
 from drivers.core.status import DeviceState, DeviceStatus
-from hall_protocol import contract
-from hall_protocol.contract import Presence, encode
-from hall_controller.store.db import make_engine
-from hall_protocol.health import HealthPublisher
-from hall_protocol.mqtt import Endpoint
+from hall_apps.supervisor_model import TABS, SupervisorModel, supervisor_endpoint
 from hall_controller.core.queue import HallQueue
 from hall_controller.service import HallController
-from hall_apps.supervisor_model import TABS, SupervisorModel, supervisor_endpoint
+from hall_controller.store.db import make_engine
+from hall_protocol import contract
+from hall_protocol.contract import Presence, encode
+from hall_protocol.health import HealthPublisher
+from hall_protocol.mqtt import Endpoint
 from qtkit.common import application
 from tests.hall_controller.core.busy_day import play
 from tests.hall_controller.core.test_report import CST, DAY, busy_db  # noqa: F401  (fixture)

@@ -8,9 +8,9 @@ import time
 import pytest
 
 from drivers.core.clock import FakeClock
+from hall_controller.service import HallController
 from hall_controller.store.db import make_engine
 from hall_protocol.mqtt import Endpoint
-from hall_controller.service import HallController
 from tests.support.fixtures import new_request_id
 
 HALL = "demo-hall"

@@ -16,10 +16,10 @@ import sqlalchemy as sa
 
 from config.schema import DeviceConfig
 from demo.processes import Processes
-from hall_protocol import contract
 from devkit.broker import MosquittoBroker
-from hall_protocol.mqtt import Endpoint, MqttError
 from hall_controller.tools.provision import identities
+from hall_protocol import contract
+from hall_protocol.mqtt import Endpoint, MqttError
 from tests.support.fixtures import EXAMPLE_HALL
 
 KIOSKS = [f"kiosk-b{i}" for i in range(4)]

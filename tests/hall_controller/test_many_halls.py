@@ -9,10 +9,10 @@ import pytest
 
 from config.schema import DeviceConfig, HallConfig, ServiceConfig, WindowConfig
 from devkit.broker import MosquittoBroker
-from hall_controller.store.db import make_engine
-from hall_protocol.mqtt import Endpoint, MqttError
-from hall_controller.tools.provision import extra_identity, identities
 from hall_controller.service import HallController
+from hall_controller.store.db import make_engine
+from hall_controller.tools.provision import extra_identity, identities
+from hall_protocol.mqtt import Endpoint, MqttError
 from tests.support.fixtures import new_request_id
 
 VILLAGE = HallConfig(

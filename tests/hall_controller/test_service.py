@@ -116,8 +116,8 @@ def test_wrong_password_is_refused(broker, device):
 
 
 def _hall_controller(suite_config, broker, database_url, clock=None, **hall_changes):
-    from hall_controller.store.db import make_engine
     from hall_controller.service import HallController
+    from hall_controller.store.db import make_engine
     hall = suite_config.halls[0].model_copy(update=hall_changes)
     cfg = suite_config.model_copy(update={"halls": [hall]})
     c = HallController(cfg, make_engine(database_url), clock=clock,

@@ -16,12 +16,12 @@ from drivers.core.errors import Action
 from drivers.core.status import DeviceState, DeviceStatus
 from drivers.escpos.emulator import EscposEmulator
 from drivers.idcard.synthetic import generate_card
+from hall_apps.supervisor_model import SupervisorModel, supervisor_endpoint
 from hall_controller.core import calling
 from hall_protocol import contract
 from hall_protocol.contract import DeviceHealth, WindowCommand
-from hall_protocol.mqtt import Endpoint
 from hall_protocol.health import HealthPublisher, clean_message, needs_visit, worst_part
-from hall_apps.supervisor_model import SupervisorModel, supervisor_endpoint
+from hall_protocol.mqtt import Endpoint
 from kiosk_app.app import Kiosk
 from tests.hall_controller.features.test_displays import hall_with_displays, wait_for  # noqa: F401 (a fixture)
 

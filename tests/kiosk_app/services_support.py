@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from config.schema import KioskConfig
-
 from drivers.a4printer.printer import A4Printer
 from drivers.core.clock import FakeClock
 from drivers.escpos.printer import ReceiptPrinter
@@ -19,13 +18,13 @@ from drivers.idcard.reader import CARD_PLACED
 from drivers.idcard.sim import sim_emulator
 from drivers.idcard.synthetic import EmulatedCard, encode_text_block, generate_card
 from kiosk_app.clients.backend import KioskBackend
+from kiosk_app.clients.ticketing import TicketClient
 from kiosk_app.flows.citizen import CitizenServices
 from kiosk_app.flows.civic import CivicPages
-from kiosk_app.flows.ticket import KioskFlow
 from kiosk_app.flows.identity import Identity, IdentityFlow
-from kiosk_app.identity_setup import IdentityService
 from kiosk_app.flows.licence_print import LicencePrinting
-from kiosk_app.clients.ticketing import TicketClient
+from kiosk_app.flows.ticket import KioskFlow
+from kiosk_app.identity_setup import IdentityService
 
 HALL = "demo-hall"
 

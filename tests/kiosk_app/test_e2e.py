@@ -3,19 +3,17 @@ controller, prints it on the ESC/POS emulator over TCP, a caller calls it, the c
 screen shows it. Nothing of our own is mocked."""
 from __future__ import annotations
 
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from config.schema import KioskConfig
+from hall_apps.caller_model import CallerClient
 from hall_apps.calling_screen import CallingScreen
 from hall_apps.screen_model import ScreenModel
-from hall_apps.caller_model import CallerClient
 from kiosk_app.app import Kiosk
-from qtkit.common import application
-from qtkit.common import process_until
 from kiosk_app.qt.window import KioskWindow
+from qtkit.common import application, process_until
 
 
 def wait_until(app, cond, timeout=10.0):
@@ -108,8 +106,8 @@ def test_language_switch_and_session_wipe(keep, kiosk, suite_config):
 
 def test_controller_lost_shows_banner_and_recovers(keep, suite_config, broker, device):
     """The screen says when it has lost the controller, and rebuilds when it is back."""
-    from hall_controller.store.db import make_engine
     from hall_controller.service import HallController
+    from hall_controller.store.db import make_engine
     app = application()
     model = ScreenModel("demo-hall")
     ep = device("screen-main")

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QLabel, QPushButton
 
 from config import HallSuiteConfig, load_config
 from drivers.core.clock import FakeClock
-from kiosk_app.flows.ticket import KioskFlow
 from kiosk_app.flows.identity import IDENTIFIED, RETRY, VERIFYING
-from qtkit.common import application
+from kiosk_app.flows.ticket import KioskFlow
 from kiosk_app.qt.window import KioskWindow
+from qtkit.common import application
 
 from .identity_support import PERSON, Harness
 from .test_e2e import wait_until as pump

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from qtkit.common import application
 from kiosk_app.qt.window import KioskWindow
+from qtkit.common import application
 
 from .services_support import HALL, build, identify
 from .test_e2e import wait_until

@@ -23,8 +23,8 @@ def backend_hall(suite_config, srv: ServerProcess):
 
 def start_controller(config, broker, *, tick_s: float = 0.05, health_every_s: float = 0.2):
     """A real HallController on the config's SQLite file, with fast feed, health and retries."""
-    from hall_controller.store.db import make_engine
     from hall_controller.service import HallController
+    from hall_controller.store.db import make_engine
     controller = HallController(config, make_engine(config.database.url),
                                 password=broker.passwords[config.controller_id])
     link = controller.backend

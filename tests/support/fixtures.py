@@ -9,10 +9,10 @@ import pytest
 
 from config import HallSuiteConfig, load_config
 from devkit.broker import MosquittoBroker
-from hall_controller.store.db import make_engine
-from hall_protocol.mqtt import Endpoint
-from hall_controller.tools.provision import identities
 from hall_controller.service import HallController
+from hall_controller.store.db import make_engine
+from hall_controller.tools.provision import identities
+from hall_protocol.mqtt import Endpoint
 from tests.support.postgres import pg_schema_url
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,8 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from drivers.smartcard import apdu, records
 from drivers.smartcard.cards import SocialSecurityCard

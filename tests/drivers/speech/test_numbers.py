@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
-from drivers.speech.numbers import (
-    DIGITS_ZH, MAX_CARDINAL, cardinal_en, cardinal_zh, ticket_en,
-    ticket_zh, window_en, window_zh,
-)
+from drivers.speech.numbers import (DIGITS_ZH, MAX_CARDINAL, cardinal_en, cardinal_zh, ticket_en, ticket_zh, window_en,
+                                    window_zh)
 
 TICKETS = [
     ("A001", "A零零一", "A zero zero one"),

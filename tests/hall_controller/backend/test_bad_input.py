@@ -13,8 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from hall_controller.backend import (BackendClient, BackendContractError, BackendRefused,
-                                     BackendUnavailable)
+from hall_controller.backend import BackendClient, BackendContractError, BackendRefused, BackendUnavailable
 from kiosk_app.clients.backend import BackendBroken, KioskBackend, check_pdf_bytes
 from tests.support.platform import start_controller
 

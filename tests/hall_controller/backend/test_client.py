@@ -8,11 +8,10 @@ from datetime import timedelta
 import pytest
 import requests
 
-from hall_controller.backend import (BackendContractError, BackendError, BackendNotFound,
-                                     BackendRefused, BackendUnavailable, new_idempotency_key)
+from hall_controller.backend import (BackendContractError, BackendError, BackendNotFound, BackendRefused,
+                                     BackendUnavailable, new_idempotency_key)
 from hall_controller.backend.client import BackendClient
 from reference_backend.process import ServerProcess
-
 from tests.support.platform import make_client
 
 RATING = {"ticket_no": "B012", "hall_id": "hall-1", "window_id": "w7", "clerk_id": "c2",

@@ -5,12 +5,12 @@ import json
 import subprocess
 import sys
 import time
+
 import pytest
 import sqlalchemy as sa
 
 from hall_controller.backend.outbox import Outbox
 from reference_backend.process import ServerProcess
-
 from tests.support.platform import make_client
 
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from hall_controller.backend.signing import canonical_query, canonical_string, mask_id, sign, verify
 

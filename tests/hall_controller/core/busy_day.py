@@ -10,8 +10,8 @@ from datetime import datetime
 
 from drivers.core.clock import FakeClock
 from hall_controller.core import calling
-from hall_protocol.contract import WindowCommand
 from hall_controller.core.queue import HallQueue
+from hall_protocol.contract import WindowCommand
 
 TICK = 20  # seconds of simulated time per step
 CLERKS = {1: "王芳", 2: "李强", 3: "张敏", 4: "刘洋"}

@@ -7,8 +7,8 @@ import uuid
 import pytest
 
 from hall_controller.core import calling
-from hall_protocol.contract import WindowCommand
 from hall_controller.core.estimate import estimate_wait_min, forecast, snapshot
+from hall_protocol.contract import WindowCommand
 from tests.hall_controller.core.test_queue import clock, queue as empty_queue  # noqa: F401  (shared fixtures)
 
 # The example hall: window 1 serves A (1.0) and B (0.5), window 2 A and D, window 3 B and C,

@@ -5,10 +5,10 @@ import pytest
 
 from drivers.core.clock import FakeClock
 from hall_controller.core import calling
-from hall_protocol.contract import WindowCommand
-from hall_controller.store.db import make_engine
-from hall_controller.errors import BadRequest, Conflict, Forbidden  # noqa: F401
 from hall_controller.core.queue import HallQueue
+from hall_controller.errors import BadRequest, Conflict, Forbidden  # noqa: F401
+from hall_controller.store.db import make_engine
+from hall_protocol.contract import WindowCommand
 
 CST = timezone(timedelta(hours=8))
 

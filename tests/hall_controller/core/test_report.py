@@ -7,15 +7,14 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from drivers.core.clock import FakeClock
-from hall_controller.core import calling
-from hall_controller.store import db
-from hall_controller.core import report
-from hall_protocol.contract import WindowCommand
 from hall_controller.backend.outbox import Outbox
+from hall_controller.core import calling, report
 from hall_controller.core.queue import HallQueue
 from hall_controller.core.ratings import rate
-from tests.support.postgres import PG_URL, pg_engine  # pg_engine starts PostgreSQL when it is down
+from hall_controller.store import db
+from hall_protocol.contract import WindowCommand
 from tests.hall_controller.core.busy_day import play
+from tests.support.postgres import PG_URL, pg_engine  # pg_engine starts PostgreSQL when it is down
 
 CST = timezone(timedelta(hours=8))
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=CST).timestamp()  # 09:00 local

@@ -11,12 +11,11 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from hall_protocol import contract
 from hall_controller.store import db
+from hall_protocol import contract
 from kiosk_app.clients.backend import BackendUnavailable, KioskBackend
 from kiosk_app.clients.ticketing import TicketClient
 from reference_backend.process import ServerProcess
-
 from tests.support.platform import backend_hall, start_controller
 
 

@@ -6,8 +6,8 @@ import pytest
 
 from hall_protocol import contract
 from kiosk_app.clients.backend import KioskBackend
-from kiosk_app.flows.civic import CivicPages
 from kiosk_app.clients.ticketing import TicketClient
+from kiosk_app.flows.civic import CivicPages
 
 
 @pytest.fixture

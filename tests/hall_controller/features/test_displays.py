@@ -10,16 +10,16 @@ import time
 import pytest
 
 from config.schema import DeviceConfig
+from devkit.broker import MosquittoBroker
 from drivers.display.segments import segment_patterns
 from hall_controller.core import calling
-from hall_protocol import contract
-from devkit.broker import MosquittoBroker
-from hall_protocol.contract import WindowCommand, WindowState
-from hall_controller.store.db import make_engine
 from hall_controller.features.displays import Wanted, wanted_for
-from hall_protocol.mqtt import Endpoint
-from hall_controller.tools.provision import identities
 from hall_controller.service import HallController
+from hall_controller.store.db import make_engine
+from hall_controller.tools.provision import identities
+from hall_protocol import contract
+from hall_protocol.contract import WindowCommand, WindowState
+from hall_protocol.mqtt import Endpoint
 
 HALL = "demo-hall"
 

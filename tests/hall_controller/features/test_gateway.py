@@ -14,7 +14,6 @@ from hall_protocol import contract
 from kiosk_app.clients.backend import BackendBroken, BackendUnavailable, KioskBackend, NotFound, Refused
 from kiosk_app.clients.ticketing import TicketClient
 from reference_backend.process import ServerProcess
-
 from tests.support.platform import make_client
 
 

@@ -7,10 +7,10 @@ import threading
 
 import pytest
 
-from hall_protocol import contract
-from hall_controller.store.db import make_engine
 from devkit.robot_sim import RobotSimClient, SimConfig
 from hall_controller.service import HallController
+from hall_controller.store.db import make_engine
+from hall_protocol import contract
 from tests.support.fixtures import new_request_id
 
 HALL, ROBOT = "demo-hall", "robot-01"

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from devkit.broker import MosquittoBroker
-from hall_controller.store.db import make_engine
-from hall_protocol.mqtt import Endpoint
-from hall_controller.tools.provision import identities
 from hall_controller.service import HallController
+from hall_controller.store.db import make_engine
+from hall_controller.tools.provision import identities
+from hall_protocol.mqtt import Endpoint
 from tests.support.fixtures import new_request_id
-
 
 
 def test_a_database_outage_is_answered_clearly_and_the_controller_recovers(tmp_path, hall_config):

@@ -4,9 +4,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, create_engine, func, inspect, select
 
-from hall_controller.store import db
 from hall_controller.backend.feed import EventFeed
 from hall_controller.backend.outbox import Outbox
+from hall_controller.store import db
 
 
 def declared(engine) -> MetaData:

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from config import HallSuiteConfig, KioskConfig, load_config
-from hall_protocol import contract
 from devkit.broker import free_port
 from hall_controller.tools.provision_check import check_device
 from hall_controller.tools.provision_cli import main
+from hall_protocol import contract
 from tests.hall_controller.features.test_displays import wait_for
 from tests.support.fixtures import EXAMPLE_HALL
 
