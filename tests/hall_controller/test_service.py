@@ -169,3 +169,27 @@ def test_a_running_controller_rolls_over_at_the_day_boundary(suite_config, broke
         assert c.queues[HALL].ticket("A001").state == "waiting"  # today's; yesterday's one expired
     finally:
         c.stop()
+
+
+def test_answers_never_go_to_a_wildcard_or_endless_response_topic(controller, device):
+    """A hostile kiosk names a 202-level or a wildcard Response Topic: the controller answers
+    nowhere (Mosquitto would drop such a publish and paho would resend it after every
+    reconnect), counts it, and goes on answering everybody else."""
+    import time
+
+    from paho.mqtt.packettypes import PacketTypes
+    from paho.mqtt.properties import Properties
+
+    kiosk = device("kiosk-01")
+    for bad in ("reply/kiosk-01/" + "/".join(["x"] * 200), "reply/kiosk-01/#", "hall/demo-hall/state/board"):
+        props = Properties(PacketTypes.PUBLISH)
+        props.ResponseTopic, props.CorrelationData = bad, b"hostile"
+        kiosk.publish(ticket_topic("kiosk-01"), json.dumps({"service": "A", "request_id": new_request_id()}),
+                      properties=props)
+    deadline = time.monotonic() + 10
+    while controller.rejected["reply_topic"] < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert controller.rejected["reply_topic"] == 3
+    assert controller.endpoint.connected.is_set()
+    r = kiosk.request(ticket_topic("kiosk-01"), {"service": "A", "request_id": new_request_id()})
+    assert r["status"] == "ok" and r["transaction"]  # every answer echoes the correlation data
