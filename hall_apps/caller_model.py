@@ -12,6 +12,7 @@ import threading
 from datetime import datetime, timezone
 from typing import Callable
 
+from hall_apps.errors import HallAppError
 from hall_apps.screen_model import ControllerLink, parse_board
 from hall_protocol import contract
 from hall_protocol.contract import WindowCommand
@@ -32,10 +33,8 @@ ERROR_WORDS = {
 NO_ANSWER = ("叫号服务器没有应答", "The queue controller did not answer")
 
 
-class CallerError(Exception):
-    def __init__(self, message: str, code: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
+class CallerError(HallAppError):
+    """The controller refused a window command (`code` from the contract)."""
 
 
 def describe(err: Exception, lang: str = "zh") -> str:

@@ -4,6 +4,9 @@ supervisor_model.py; this file only renders it.
 
     supervisor --config config/examples/hall.toml --id supervisor-desk     # HALL_MQTT_PASSWORD from provisioning
     supervisor --config hall.toml --from 2026-03-02 --screenshot view.png  # render once and exit
+
+The statistics come from the controller over MQTT (a report request), the live hall from the
+retained state topics: a supervisor desk needs the broker, never the database.
 """
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ import argparse
 import logging
 import os
 import sys
+import threading
+import time
 from pathlib import Path
 
 from PySide6 import QtCharts
@@ -19,8 +24,8 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (QDateEdit, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QMainWindow, QPushButton,
                                QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
-from hall_apps.supervisor_model import TABS, SupervisorModel, supervisor_endpoint
-from hall_controller.tools.report_cli import HEADERS, TEXT_COLUMNS, fmt
+from hall_apps.supervisor_model import TABS, ReportClient, SupervisorModel, supervisor_endpoint
+from hall_protocol.reporting import HEADERS, TEXT_COLUMNS, fmt
 
 TAB_NAMES = {"service": "业务 Services", "window": "窗口 Windows", "clerk": "人员 Staff", "hour": "时段 Hours"}
 STATE_COLOURS = {"online": "#2e7d32", "offline": "#c62828", "unknown": "#9e9e9e", "staff": "#e65100",
@@ -175,7 +180,9 @@ class SupervisorWindow(QMainWindow):
         self.tabs.setFocus()
 
     def refresh(self) -> None:
-        self.model.refresh(self.day_from.date().toString("yyyy-MM-dd"), self.day_to.date().toString("yyyy-MM-dd"))
+        """Ask for the range's tables off the UI thread; the model's listeners render them."""
+        span = (self.day_from.date().toString("yyyy-MM-dd"), self.day_to.date().toString("yyyy-MM-dd"))
+        threading.Thread(target=self.model.refresh, args=span, name="supervisor-report", daemon=True).start()
 
     def export(self, path: str | None = None) -> None:
         by = TABS[max(0, self.tabs.currentIndex() - 1)] if self.tabs.currentIndex() <= len(TABS) else "window"
@@ -214,11 +221,11 @@ class SupervisorWindow(QMainWindow):
             return
         for by, widget in self.tables.items():
             t = m.tables[by]
-            rows = [[lab] + [fmt(v[c], k) for c, _, k, _ in TEXT_COLUMNS] for lab, v in t.rows]
+            rows = [[r.label] + [fmt(r.values[c], k) for c, _, k, _ in TEXT_COLUMNS] for r in t.rows]
             rows.append(["合计 Total"] + [fmt(t.total[c], k) for c, _, k, _ in TEXT_COLUMNS])
             fill_table(widget, rows)
         t = m.tables["window"]
-        fill_table(self.pauses, [[r, str(n), fmt(s, "h")] for r, n, s in t.pauses])
+        fill_table(self.pauses, [[p.reason, str(p.count), fmt(p.seconds, "h")] for p in t.pauses])
         span = t.day_from if t.day_from == t.day_to else f"{t.day_from} – {t.day_to}"
         tot = t.total
         self.summary.setText(f"{span}　取号 {tot['issued']}　办结 {tot['served']}　过号 {tot['no_show']}　"
@@ -248,51 +255,56 @@ class SupervisorWindow(QMainWindow):
 def main(argv: list[str] | None = None) -> int:
     from config import ConfigError, HallSuiteConfig, load_config
     from drivers.core.clock import SystemClock
-    from hall_controller.core.report import ReportError
-    from hall_controller.tools.report_cli import open_engine
     from hall_protocol.mqtt import MqttError
     from qtkit.common import application
     ap = argparse.ArgumentParser(prog="supervisor", description="The supervisor view of a hall.")
-    ap.add_argument("--config", required=True, help="hall controller TOML file")
+    ap.add_argument("--config", required=True, help="hall controller TOML file (the hall and its broker)")
     ap.add_argument("--hall", help="hall id (optional when the file has one hall)")
     ap.add_argument("--id", default="supervisor", help="this desk's device id (role supervisor)")
     ap.add_argument("--broker", help="host:port (default: from the config)")
-    ap.add_argument("--database", help="database URL (default: from the config)")
     ap.add_argument("--from", dest="day_from")
     ap.add_argument("--to", dest="day_to")
-    ap.add_argument("--screenshot", help="render once, save this PNG and exit (no broker needed)")
+    ap.add_argument("--screenshot", help="render once the controller answered, save this PNG and exit")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
     try:
         config = load_config(args.config, HallSuiteConfig)
         hall = config.hall(args.hall) if args.hall else config.halls[0]
-        engine = open_engine(args.database or config.database.url, Path(args.config).resolve().parent)
-    except (ConfigError, ReportError) as err:
+    except ConfigError as err:
         print(f"supervisor: {err}", file=sys.stderr)
         return 78
     except KeyError:
         print(f"supervisor: {args.config} has no hall {args.hall!r}", file=sys.stderr)
         return 78
     app = application(sys.argv)
-    model = SupervisorModel(hall, engine, SystemClock(), config.controller_id)
+    host, port = (args.broker.rsplit(":", 1) if args.broker else (config.broker.host, config.broker.port))
+    ep = supervisor_endpoint(args.id, hall.id, host, int(port), os.environ.get("HALL_MQTT_PASSWORD"))
+    model = SupervisorModel(hall, ReportClient(ep, hall.id), SystemClock(), config.controller_id)
+    model.attach(ep)
     window = SupervisorWindow(model)
-    model.refresh(args.day_from, args.day_to)
     if args.day_from:
         window.day_from.setDate(QDate.fromString(args.day_from, "yyyy-MM-dd"))
         window.day_to.setDate(QDate.fromString(args.day_to or args.day_from, "yyyy-MM-dd"))
-    if args.screenshot:
-        window.show()
-        app.processEvents()
-        window.grab().save(args.screenshot)
-        return 0
-    host, port = (args.broker.rsplit(":", 1) if args.broker else (config.broker.host, config.broker.port))
-    ep = supervisor_endpoint(args.id, hall.id, host, int(port), os.environ.get("HALL_MQTT_PASSWORD"))
-    model.attach(ep)
     try:
-        ep.start(timeout=0)  # keep retrying in the background; the link label says so
+        ep.start(timeout=10 if args.screenshot else 0)  # a desk keeps retrying; the link label says so
     except MqttError as err:
         print(f"supervisor: {err}", file=sys.stderr)
         return 69
+    if args.screenshot:
+        model.refresh(args.day_from, args.day_to)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not (model.board and model.controller_up):
+            app.processEvents()
+            time.sleep(0.05)
+        window.show()
+        window.render()
+        app.processEvents()
+        window.grab().save(args.screenshot)
+        ep.stop()
+        if model.error:
+            print(f"supervisor: {model.error}", file=sys.stderr)
+        return 0 if not model.error else 69
+    window.refresh()
     window.show()
     code = app.exec()
     ep.stop()

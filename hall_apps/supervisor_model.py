@@ -1,7 +1,7 @@
-"""What the supervisor view shows, without Qt: the report tables of a day range (read from
-the controller's database: the supervisor desk sits inside the hall's network) and the live
-hall (the retained board and every device's retained presence, from MQTT as a read-only
-`supervisor` device). Qt only renders this (hall_apps/supervisor.py)."""
+"""What the supervisor view shows, without Qt: the report tables of a day range (asked of the
+controller over MQTT: `hall/<hall>/request/report/<desk>`, so the desk needs no database) and
+the live hall (the retained board and every device's retained presence, from MQTT as a
+read-only `supervisor` device). Qt only renders this (hall_apps/supervisor.py)."""
 from __future__ import annotations
 
 import logging
@@ -9,14 +9,17 @@ import threading
 from dataclasses import dataclass
 from typing import Callable
 
+from pydantic import ValidationError
+
 from config.schema import HallConfig
 from drivers.core.clock import Clock
-from hall_controller.core.days import service_day
-from hall_controller.tools.report_cli import Table, csv_text, load_facts, tabulate
+from hall_apps.errors import HallAppError
 from hall_protocol import contract
 from hall_protocol.contract import Board, DeviceHealth, Health, Presence, RobotBoard
+from hall_protocol.days import service_day
 from hall_protocol.health import Visit, needs_visit, worst_part
-from hall_protocol.mqtt import Endpoint
+from hall_protocol.mqtt import Endpoint, MqttError
+from hall_protocol.reporting import ReportAnswer, ReportRequest, ReportTable, csv_text
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +52,45 @@ def supervisor_endpoint(cid: str, hall: str, host: str, port: int, password: str
     return ep
 
 
+class ReportRefused(HallAppError):
+    """The controller could not make the report (bad range, database down) or did not answer."""
+
+
+Reports = Callable[[str, str], dict[str, ReportTable]]
+
+
+class ReportClient:
+    """Asks the controller for the tables of a day range, one per tab of the view."""
+
+    def __init__(self, endpoint: Endpoint, hall: str, *, timeout: float = 20.0) -> None:
+        self.endpoint, self.hall, self.timeout = endpoint, hall, timeout
+        self.topic = contract.REPORT_REQUEST.format(hall=hall, client=endpoint.client_id)
+
+    def __call__(self, day_from: str, day_to: str) -> dict[str, ReportTable]:
+        try:
+            payload = ReportRequest(day_from=day_from, day_to=day_to, by=list(TABS)).model_dump(exclude_none=True)
+        except ValidationError as err:
+            raise ReportRefused(contract.describe(err), "bad_request") from err
+        try:
+            answer = self.endpoint.request(self.topic, payload, timeout=self.timeout)
+        except MqttError as err:
+            raise ReportRefused(f"叫号服务器没有应答 The controller did not answer ({err})") from err
+        if answer.get("status") != "ok":
+            raise ReportRefused(answer.get("error") or "refused", answer.get("code"))
+        try:
+            tables = ReportAnswer.model_validate(answer["data"]).tables
+        except (ValidationError, KeyError, TypeError) as err:
+            raise ReportRefused("the controller's report is unreadable", "bad_answer") from err
+        return {t.by: t for t in tables}
+
+
 class SupervisorModel:
-    def __init__(self, hall: HallConfig, engine, clock: Clock, controller_id: str = "hall-controller") -> None:
-        self.hall, self.engine, self.clock, self.controller_id = hall, engine, clock, controller_id
-        self.names = {s.code: s.name for s in hall.services}
-        self.tables: dict[str, Table] = {}
+    def __init__(self, hall: HallConfig, reports: Reports | None, clock: Clock,
+                 controller_id: str = "hall-controller") -> None:
+        """`reports(day_from, day_to)`: the tables of a range (a ReportClient on the desk's
+        endpoint); None for a model that only follows the live hall."""
+        self.hall, self.reports, self.clock, self.controller_id = hall, reports, clock, controller_id
+        self.tables: dict[str, ReportTable] = {}
         self.error: str | None = None
         self.board: Board | None = None
         self.health: Health | None = None  # the controller's link to the platform, with its outbox
@@ -70,19 +107,20 @@ class SupervisorModel:
         return service_day(self.clock.now(), self.hall.timezone, self.hall.day_starts_at)
 
     def refresh(self, day_from: str | None = None, day_to: str | None = None) -> None:
-        """Recompute every table for the range (default: today); a failure becomes `error`."""
-        from hall_controller.core.report import ReportError
+        """Ask for every table of the range (default: today); a failure becomes `error` and the
+        last good tables stay. Blocks until the controller answers: call it off the UI thread."""
+        if self.reports is None:
+            return
         day_from = day_from or self.today()
         day_to = day_to or day_from
         try:
-            facts = load_facts(self.engine, self.hall.id, day_from, day_to, [self.hall.id], self.hall.timezone,
-                               self.hall.day_starts_at)
-        except ReportError as err:
+            tables = self.reports(day_from, day_to)
+        except ReportRefused as err:
             self.error = str(err)
             log.warning("report failed: %s", err)
         else:
             self.error = None
-            self.tables = {by: tabulate(facts, by, self.hall.timezone, day_from, day_to, self.names) for by in TABS}
+            self.tables = tables
         self._notify()
 
     def csv(self, by: str) -> str:
@@ -93,7 +131,7 @@ class SupervisorModel:
         table = self.tables.get(by)
         if table is None:
             return []
-        return [(lab, (values[column] or 0) / scale) for lab, values in table.rows]
+        return [(r.label, (r.values[column] or 0) / scale) for r in table.rows]
 
     # -- live hall -----------------------------------------------------------------------
     def attach(self, endpoint: Endpoint) -> None:

@@ -15,17 +15,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from hall_protocol import platform as bm
+from hall_protocol.payload import Payload
+from hall_protocol.reporting import ReportRequest
 
 ROOT = "hall"
 _log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
-
-
-class Payload(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 # ---- requests and responses ------------------------------------------------------------
@@ -523,8 +521,13 @@ ROBOT_STATE = Topic("{root}/{hall}/robot/{robot}/state", RobotState, 1, True,
                     "Its presence (`presence/<robot>`, last will offline) says whether it is connected.",
                     publish={"robot": "own"}, read={"controller": "any", "supervisor": "hall"})
 
+REPORT_REQUEST = Topic("{root}/{hall}/request/report/{client}", ReportRequest, 1, False,
+                       "A supervisor desk asks for the statistics of a range of days (hall_protocol/reporting.py); "
+                       "answered with Response(data=ReportAnswer): one ReportTable per dimension asked for. "
+                       "The desk needs no database of its own.",
+                       publish={"supervisor": "own"}, read={"controller": "any"})
 TOPICS = [TICKET_REQUEST, WINDOW_REQUEST, BACKEND_REQUEST, BOARD, HEALTH, DEVICE_HEALTH, CALL_EVENT, PRESENCE, REPLY,
-          ROBOT_TASK, ROBOT_STATE, ROBOT_REQUEST, ROBOT_BOARD]
+          ROBOT_TASK, ROBOT_STATE, ROBOT_REQUEST, ROBOT_BOARD, REPORT_REQUEST]
 BACKEND_ANSWERS = {"matters": MattersAnswer, "guide": GuideAnswer, "appointments": AppointmentsAnswer,
                    "appointment": AppointmentAnswer, "check_in": CheckInAnswer, "progress": ProgressAnswer,
                    "licences": LicencesAnswer, "licence_pdf": PdfChunk, "record_print": PrintAnswer,

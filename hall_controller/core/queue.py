@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from config.schema import HallConfig
 from drivers.core.clock import Clock
-from hall_controller.core.days import day_start, iso, service_day
+from hall_protocol.days import day_start, iso, service_day
 from hall_controller.errors import BadRequest, Conflict, LimitReached, NotFound
 from hall_controller.store import db
 

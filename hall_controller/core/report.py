@@ -36,12 +36,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import MetaData, Table, and_, inspect, select
 from sqlalchemy.engine import Engine
 
-from hall_controller.core.days import service_day
+from hall_controller.errors import HallError
 from hall_controller.store import db
+from hall_protocol.days import service_day
+from hall_protocol.reporting import DIMENSIONS
 
 log = logging.getLogger(__name__)
 
-DIMENSIONS = ("service", "window", "clerk", "hour", "day")
 BUSY_START = {"called"}
 BUSY_END = {"finished", "no_show", "transferred"}
 NOT_AT_WINDOW = {"expired"}  # written at the next day's rollover, not by the window's clerk
@@ -220,11 +221,6 @@ class Group:
         }
 
 
-COLUMNS = ["issued", "called", "served", "no_show", "requeued", "cancelled", "expired", "transferred", "recalls",
-           "wait_mean_s", "wait_median_s", "wait_p90_s", "wait_max_s", "serve_mean_s", "serve_median_s",
-           "serve_p90_s", "pauses", "paused_s", "busy_s", "idle_s", "ratings", "rating_mean"]
-
-
 def _key(f: Fact, by: str, tz: ZoneInfo):
     if by == "hour":
         return datetime.fromtimestamp(f.at, tz).hour
@@ -257,8 +253,16 @@ def pause_reasons(group: Group) -> list[tuple[str, int, float]]:
 
 
 # ---- reading the database ------------------------------------------------------------------
-class ReportError(Exception):
-    """A report that cannot be made: unknown hall, unreachable database, bad range."""
+class ReportError(HallError):
+    """A report that cannot be made: unknown hall, bad range."""
+
+    code = "bad_request"
+
+
+class ReportUnavailable(ReportError):
+    """The database cannot be read right now."""
+
+    code = "unavailable"
 
 
 def load_events(engine: Engine, hall: str, day_from: str, day_to: str) -> list[dict]:

@@ -4,16 +4,14 @@
     hall-report --database sqlite:///hall-state/hall.db --hall demo-hall --from 2026-03-01 --to 2026-03-07 --by window
     hall-report --config hall.toml --by hour --csv report.csv           # or --csv - for stdout
 
-The tabulation (`Table`, `open_engine`, `load_facts`, `tabulate`) is shared with the supervisor view.
+The tables come from hall_controller/core/report_table.py, the same the supervisor desk gets
+over MQTT; columns and formats from hall_protocol/reporting.py.
 """
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
 
@@ -23,39 +21,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from config import ConfigError, HallSuiteConfig, load_config
 from drivers.core.clock import Clock, SystemClock
-from hall_controller.core import report
-from hall_controller.core.days import service_day
-from hall_controller.core.report import COLUMNS, DIMENSIONS, ReportError
-
-HEADERS = {"service": "业务 Service", "window": "窗口 Window", "clerk": "人员 Clerk", "hour": "时段 Hour",
-           "day": "日期 Day"}
-# The readable table: (column, header, kind, English header); kind says how a value is shown.
-TEXT_COLUMNS = [("issued", "取号", "n", "Issued"), ("served", "办结", "n", "Served"),
-                ("no_show", "过号", "n", "No-show"), ("requeued", "过号重排", "n", "Re-queued"),
-                ("cancelled", "取消", "n", "Cancelled"),
-                ("transferred", "转移", "n", "Transferred"), ("recalls", "重呼", "n", "Recalls"),
-                ("wait_mean_s", "等候均", "m", "Wait mean"), ("wait_median_s", "等候中", "m", "Wait median"),
-                ("wait_p90_s", "等候P90", "m", "Wait P90"), ("wait_max_s", "等候最长", "m", "Wait max"),
-                ("serve_mean_s", "办理均", "m", "Serve mean"), ("serve_median_s", "办理中", "m", "Serve median"),
-                ("serve_p90_s", "办理P90", "m", "Serve P90"), ("pauses", "暂停", "n", "Pauses"),
-                ("paused_s", "暂停时长", "h", "Paused"), ("idle_s", "空闲时长", "h", "Idle"),
-                ("rating_mean", "评分", "r", "Rating")]
-
-
-# Figures that do not belong to a dimension: a ticket is issued before it has a window,
-# and pauses and idle time are a window's, not a service's.
-NOT_APPLICABLE = {"window": ("issued",), "clerk": ("issued",),
-                  "service": ("pauses", "paused_s", "busy_s", "idle_s")}
-
-
-@dataclass
-class Table:
-    by: str
-    day_from: str
-    day_to: str
-    rows: list[tuple[str, dict]]  # (label, values of report.COLUMNS)
-    total: dict
-    pauses: list[tuple[str, int, float]]  # (reason, count, seconds)
+from hall_controller.core.report import ReportError
+from hall_controller.core.report_table import make_table
+from hall_protocol.days import service_day
+from hall_protocol.reporting import DIMENSIONS, HEADERS, TEXT_COLUMNS, ReportTable, fmt, write_csv
 
 
 def open_engine(url: str, base_dir: Path | None = None) -> Engine:
@@ -86,51 +55,6 @@ def _safe(url: str) -> str:
         return url.split("@")[-1]
 
 
-def label(key, by: str, names: dict[str, str]) -> str:
-    if by == "service":
-        return f"{key} {names[key]}" if key in names else str(key)
-    if by == "window":
-        return f"{key} 号窗口"
-    if by == "hour":
-        return f"{key:02d}:00-{key + 1:02d}:00"
-    return str(key)
-
-
-def load_facts(engine: Engine, hall: str, day_from: str, day_to: str, known: list[str] | None = None,
-               tz: str = "Asia/Shanghai", day_starts_at: time = time(0, 0)) -> list[report.Fact]:
-    """The facts of a day range; `known` halls (from a config) are valid even without events."""
-    if day_from > day_to:
-        raise ReportError(f"--from {day_from} is after --to {day_to}")
-    try:
-        in_db = report.known_halls(engine)
-        if hall not in (known or []) and hall not in in_db:
-            halls = sorted(set(known or []) | set(in_db))
-            raise ReportError(f"unknown hall {hall!r}; the database knows {', '.join(halls) or 'no hall yet'}")
-        events = report.load_events(engine, hall, day_from, day_to)
-        ratings = report.load_ratings(engine, hall, day_from, day_to, tz, day_starts_at)
-    except SQLAlchemyError as err:
-        raise ReportError(f"cannot read the database: {str(err).splitlines()[0]}") from err
-    return report.facts(events, ratings)
-
-
-def tabulate(facts: list[report.Fact], by: str, tz: str, day_from: str, day_to: str,
-             names: dict[str, str] | None = None) -> Table:
-    groups, total = report.aggregate(facts, by, tz)
-    rows = []
-    for g in groups:
-        values = g.row()
-        values.update(dict.fromkeys(NOT_APPLICABLE.get(by, ()), None))
-        rows.append((label(g.key, by, names or {}), values))
-    return Table(by, day_from, day_to, rows, total.row(), report.pause_reasons(total))
-
-
-def make_table(engine: Engine, hall: str, day_from: str, day_to: str, by: str, tz: str,
-               names: dict[str, str] | None = None, known: list[str] | None = None,
-               day_starts_at: time = time(0, 0)) -> Table:
-    facts = load_facts(engine, hall, day_from, day_to, known, tz, day_starts_at)
-    return tabulate(facts, by, tz, day_from, day_to, names)
-
-
 # ---- output ------------------------------------------------------------------------------
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -141,23 +65,9 @@ def _pad(text: str, width: int, right: bool) -> str:
     return fill + text if right else text + fill
 
 
-def fmt(value, kind: str) -> str:
-    if value is None:
-        return "—"
-    if kind == "m":  # minutes:seconds
-        s = int(round(value))
-        return f"{s // 60}:{s % 60:02d}"
-    if kind == "h":  # hours:minutes
-        m = int(round(value / 60))
-        return f"{m // 60}:{m % 60:02d}"
-    if kind == "r":
-        return f"{value:.2f}"
-    return str(value)
-
-
-def render_text(t: Table, hall_name: str = "") -> str:
+def render_text(t: ReportTable, hall_name: str = "") -> str:
     head = [HEADERS[t.by]] + [h for _, h, _, _ in TEXT_COLUMNS]
-    body = [[lab] + [fmt(v[c], k) for c, _, k, _ in TEXT_COLUMNS] for lab, v in t.rows]
+    body = [[r.label] + [fmt(r.values[c], k) for c, _, k, _ in TEXT_COLUMNS] for r in t.rows]
     body.append(["合计 Total"] + [fmt(t.total[c], k) for c, _, k, _ in TEXT_COLUMNS])
     widths = [max(_width(r[i]) for r in [head] + body) for i in range(len(head))]
     line = lambda r: "  ".join(_pad(x, widths[i], i > 0) for i, x in enumerate(r)).rstrip()  # noqa: E731
@@ -165,22 +75,8 @@ def render_text(t: Table, hall_name: str = "") -> str:
     out = [f"{hall_name} {span}".strip(), "(times in m:ss; pause and idle time in h:mm)", "",
            line(head), line(["-" * w for w in widths])] + [line(r) for r in body]
     if t.pauses:
-        out += ["", "暂停原因 Pause reasons"] + [f"  {r}: {n} 次, {fmt(s, 'h')}" for r, n, s in t.pauses]
+        out += ["", "暂停原因 Pause reasons"] + [f"  {p.reason}: {p.count} 次, {fmt(p.seconds, 'h')}" for p in t.pauses]
     return "\n".join(out) + "\n"
-
-
-def write_csv(t: Table, out) -> None:
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow([t.by] + COLUMNS)
-    for lab, v in t.rows + [("total", t.total)]:
-        w.writerow([lab] + ["" if v[c] is None else (round(v[c], 1) if isinstance(v[c], float) else v[c])
-                            for c in COLUMNS])
-
-
-def csv_text(t: Table) -> str:
-    buf = io.StringIO()
-    write_csv(t, buf)
-    return buf.getvalue()
 
 
 # ---- command -----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""The supervisor view: its plain model over a busy day, the live hall through the real broker
-as a read-only `supervisor` device (presence with last will, refused commands), and the Qt
-window rendered offscreen (SUPERVISOR_SCREENSHOT=path also saves the README's screenshot)."""
+"""The supervisor view: its plain model over a busy day (the tables asked of a real controller
+over the real broker), the live hall through the real broker as a read-only `supervisor`
+device (presence with last will, refused commands), and the Qt window rendered offscreen
+(SUPERVISOR_SCREENSHOT=path also saves the README's screenshot)."""
 import json
 import os
 import socket
@@ -11,10 +12,12 @@ import pytest
 from drivers.core.clock import FakeClock
 from drivers.core.errors import Action
 from drivers.core.status import DeviceState, DeviceStatus
-from hall_apps.supervisor_model import TABS, SupervisorModel, supervisor_endpoint
+from devkit.broker import MosquittoBroker
+from hall_apps.supervisor_model import TABS, ReportClient, SupervisorModel, supervisor_endpoint
 from hall_controller.core.queue import HallQueue
 from hall_controller.service import HallController
 from hall_controller.store.db import make_engine
+from hall_controller.tools.provision import identities
 from hall_protocol import contract
 from hall_protocol.contract import Presence, encode
 from hall_protocol.health import HealthPublisher
@@ -27,9 +30,29 @@ from tests.kiosk_app.test_e2e import keep, wait_until  # noqa: F401  (fixture)
 AFTERNOON = datetime(2026, 3, 2, 15, 0, tzinfo=CST)
 
 
-def test_model_tables_charts_and_csv(busy_db):  # noqa: F811
+@pytest.fixture
+def busy_hall(busy_db, hall_config, tmp_path):  # noqa: F811
+    """The busy day's database behind a real controller and broker; the supervisor desk's
+    endpoint asks it for reports."""
     engine, hall, done = busy_db
-    model = SupervisorModel(hall, engine, FakeClock(AFTERNOON))
+    broker = MosquittoBroker(tmp_path / "broker", identities(hall_config)).start()
+    config = hall_config.model_copy(update={"broker": hall_config.broker.model_copy(update={"port": broker.port})})
+    controller = HallController(config, engine, clock=FakeClock(AFTERNOON),
+                                password=broker.passwords[config.controller_id])
+    controller.start()
+    desk = supervisor_endpoint("supervisor-desk", hall.id, "127.0.0.1", broker.port,
+                               broker.passwords["supervisor-desk"])
+    desk.start()
+    yield desk, broker, config, done
+    desk.stop()
+    controller.stop()
+    broker.stop()
+
+
+def test_model_tables_charts_and_csv(busy_hall):
+    desk, _, config, done = busy_hall
+    hall = config.halls[0]
+    model = SupervisorModel(hall, ReportClient(desk, hall.id), FakeClock(AFTERNOON))
     model.refresh()  # today by the clock
     assert set(model.tables) == set(TABS) and model.error is None
     assert model.tables["window"].total["issued"] == done["issued"]
@@ -62,7 +85,7 @@ def test_live_hall_and_presence_through_the_broker(controller, device, broker):
                   {"service": "A", "request_id": "supervisor-test-1"})
     caller.request(contract.WINDOW_REQUEST.format(hall="demo-hall", client="caller-w1"),
                    {"window": 1, "action": "call_next"})
-    model = SupervisorModel(controller.config.hall("demo-hall"), controller.queues["demo-hall"].engine, FakeClock())
+    model = SupervisorModel(controller.config.hall("demo-hall"), None, FakeClock())
     desk = supervisor_endpoint("supervisor-desk", "demo-hall", "127.0.0.1", broker.port,
                                broker.passwords["supervisor-desk"])
     model.attach(desk)
@@ -122,9 +145,9 @@ def test_window_renders_a_busy_afternoon(keep, suite_config, broker, tmp_path): 
     robot = RobotSimClient.connect("robot-01", hall, "127.0.0.1", broker.port, broker.passwords["robot-01"],
                                    SimConfig(battery=86))
     robot.start()
-    model = SupervisorModel(hall, engine, clock)
     desk = supervisor_endpoint("supervisor-desk", "demo-hall", "127.0.0.1", broker.port,
                                broker.passwords["supervisor-desk"])
+    model = SupervisorModel(hall, ReportClient(desk, "demo-hall"), clock)
     model.attach(desk)
     window = SupervisorWindow(model)
     keep(window)
@@ -162,17 +185,21 @@ def test_window_renders_a_busy_afternoon(keep, suite_config, broker, tmp_path): 
         engine.dispose()
 
 
-def test_command_renders_a_screenshot_from_a_config(busy_db, tmp_path):  # noqa: F811
+def test_command_renders_a_screenshot_from_a_config(busy_hall, tmp_path):
+    """The desk's own command: the hall file names the broker, the statistics come from the
+    controller over MQTT (the desk has no database)."""
     import subprocess
     import sys
 
     from tests.support.fixtures import EXAMPLE_HALL, ROOT
-    engine, _, _ = busy_db
-    text = EXAMPLE_HALL.read_text(encoding="utf-8").replace("sqlite:///hall-state/hall.db", str(engine.url))
+    desk, broker, _, _ = busy_hall
+    text = EXAMPLE_HALL.read_text(encoding="utf-8").replace("sqlite:///hall-state/hall.db", "sqlite:///nowhere.db")
     (tmp_path / "hall.toml").write_text(text, encoding="utf-8")
     base = [sys.executable, "-m", "hall_apps.supervisor", "--config", str(tmp_path / "hall.toml")]
-    p = subprocess.run(base + ["--from", DAY, "--screenshot", str(tmp_path / "s.png")], capture_output=True,
-                       text=True, cwd=ROOT, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HALL_MQTT_PASSWORD": broker.passwords["supervisor-desk"]}
+    p = subprocess.run(base + ["--id", "supervisor-desk", "--broker", f"127.0.0.1:{broker.port}", "--from", DAY,
+                               "--screenshot", str(tmp_path / "s.png")], capture_output=True,
+                       text=True, cwd=ROOT, timeout=120, env=env)
     assert p.returncode == 0, p.stderr
     assert (tmp_path / "s.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     p = subprocess.run(base + ["--hall", "nope"], capture_output=True, text=True, cwd=ROOT, timeout=120)

@@ -67,7 +67,7 @@ def test_no_personal_data_leaves_the_device():
 @pytest.fixture
 def desk(controller, broker):
     """The supervisor model of the example hall, attached as the read-only supervisor-desk."""
-    model = SupervisorModel(controller.config.hall(HALL), controller.queues[HALL].engine, FakeClock())
+    model = SupervisorModel(controller.config.hall(HALL), None, FakeClock())
     ep = supervisor_endpoint("supervisor-desk", HALL, "127.0.0.1", broker.port, broker.passwords["supervisor-desk"])
     model.attach(ep)
     ep.start()
@@ -102,7 +102,7 @@ def test_kiosk_out_of_paper_reaches_the_supervisor_as_staff(tmp_path, suite_conf
 def test_a_failing_display_line_needs_a_technician(hall_with_displays):  # noqa: F811
     c, displays, broker = hall_with_displays
     text = displays.workers[(HALL, 3)][0]
-    model = SupervisorModel(c.config.hall(HALL), c.queues[HALL].engine, FakeClock())
+    model = SupervisorModel(c.config.hall(HALL), None, FakeClock())
     ep = supervisor_endpoint("supervisor-desk", HALL, "127.0.0.1", broker.port, broker.passwords["supervisor-desk"])
     model.attach(ep)
     ep.start()
