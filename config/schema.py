@@ -160,6 +160,10 @@ class HallSuiteConfig(Strict):
     """The hall controller's file: the broker, the database, the backend and its halls."""
 
     controller_id: str = Field("hall-controller", pattern=ID_PATTERN, description="the controller's MQTT identity")
+    controller_peers: list[str] = Field(
+        [], description="more controller processes sharing these halls through one PostgreSQL database, each with "
+                        "its own MQTT identity (e.g. hall-controller-2); the halls are spread over all of them "
+                        "and taken over when one dies")
     broker: BrokerConfig = Field(BrokerConfig(), description="see [broker]")
     database: DatabaseConfig = Field(DatabaseConfig(), description="see [database]")
     backend: BackendConfig = Field(BackendConfig(), description="see [backend]")
@@ -170,7 +174,19 @@ class HallSuiteConfig(Strict):
         ids = [h.id for h in self.halls]
         if not ids or len(set(ids)) != len(ids):
             raise ValueError(f"hall ids must be present and unique, got {ids}")
+        controllers = self.controller_ids
+        for cid in controllers:
+            if not re.fullmatch(ID_PATTERN, cid):
+                raise ValueError(f"controller id {cid!r} must match {ID_PATTERN}")
+        devices = {d.id for h in self.halls for d in h.devices}
+        if len(set(controllers)) != len(controllers) or devices & set(controllers):
+            raise ValueError(f"controller ids must be unique and differ from every device id, got {controllers}")
         return self
+
+    @property
+    def controller_ids(self) -> list[str]:
+        """Every controller process's identity: `controller_id` first, then the peers."""
+        return [self.controller_id, *self.controller_peers]
 
     def hall(self, hall_id: str) -> HallConfig:
         for h in self.halls:
