@@ -1,17 +1,17 @@
 """Assemble a kiosk from its configuration: MQTT endpoint, ticket client, printer, flow, window."""
 from __future__ import annotations
 
-import json
 import logging
 import os
 from dataclasses import replace
+from typing import Callable
 
 from config.schema import HallConfig, KioskConfig
 from drivers.a4printer.printer import A4Printer
 from drivers.core.clock import SystemClock
 from drivers.escpos.printer import ReceiptPrinter
 from hall_protocol import contract
-from hall_protocol.contract import Presence, encode
+from hall_protocol.contract import Board, Presence, encode
 from hall_protocol.health import HealthPublisher
 from hall_protocol.mqtt import Endpoint
 from kiosk_app.clients.backend import KioskBackend
@@ -56,7 +56,8 @@ class Kiosk:
         if self.identity is not None:
             self.health.watch("idcard", self.identity.reader)
             self.health.watch("camera", self.identity.worker and self.identity.worker.camera)
-        self.board_listeners: list = []
+        self.board: Board | None = None   # the newest board; each listener gets every newer one
+        self.board_listeners: list[Callable[[Board], None]] = []
         self.endpoint.subscribe(contract.BOARD.format(hall=hall.id), self._on_board)
 
     def _build_services(self, config: KioskConfig, hall: HallConfig) -> None:
@@ -80,10 +81,12 @@ class Kiosk:
         log.warning("kiosk %s fault on %s: %s", self.config.id, device, message)
 
     def _on_board(self, msg) -> None:
-        try:
-            board = json.loads(msg.payload)
-        except ValueError:
+        """The retained board, read as the model; an unreadable or older one is ignored
+        (`Board.is_newer_than`). Called on the MQTT thread only."""
+        board = contract.read(msg, Board)
+        if board is None or not board.is_newer_than(self.board):
             return
+        self.board = board
         for listener in list(self.board_listeners):
             try:
                 listener(board)

@@ -18,12 +18,13 @@ from drivers.core.url import UrlError, parse_url
 from drivers.face import FaceConfig, FaceConfigError, FaceEngine, Verifier
 from drivers.idcard.reader import IdCardReader
 from kiosk_app.devices.face_worker import FaceWorker
+from kiosk_app.errors import KioskError
 from kiosk_app.flows.identity import IdentityFlow
 
 log = logging.getLogger(__name__)
 
 
-class StartupError(Exception):
+class StartupError(KioskError):
     """The kiosk cannot start identification; the message names the key or the file."""
 
 

@@ -13,26 +13,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from drivers.escpos.element import Element
 from drivers.escpos.protocol import Command
+from drivers.escpos.render import draw_receipt
 
 log = logging.getLogger(__name__)
 
 PAPER_WIDTH = 576
-
-
-@dataclass
-class Element:
-    """One printed item: a text line, an image, a native QR code, a barcode or blank feed."""
-
-    kind: str  # "text" | "image" | "qr" | "barcode" | "feed"
-    text: str = ""
-    align: int = 0
-    bold: bool = False
-    width: int = 1
-    height: int = 1
-    image: Image.Image | None = None
-    module: int = 3
-    dots: int = 0
 
 
 @dataclass
@@ -204,8 +191,6 @@ class PaperModel:
 
 def render_png(receipt: Receipt) -> bytes:
     """Draw the receipt and return PNG bytes."""
-    from drivers.escpos.render import draw_receipt
-
     image = draw_receipt(receipt.elements, PAPER_WIDTH)
     out = io.BytesIO()
     image.save(out, format="PNG")

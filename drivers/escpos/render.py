@@ -4,12 +4,10 @@ from __future__ import annotations
 import functools
 import logging
 import os
-from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFont
 
-if TYPE_CHECKING:
-    from drivers.escpos.receipt import Element
+from drivers.escpos.element import Element
 
 log = logging.getLogger(__name__)
 

@@ -54,14 +54,6 @@ def card_photo_png(person: int, image: int = CARD_IMAGE) -> bytes:
     return data.tobytes()
 
 
-def orl_cards(person: int, seed: int = 0) -> dict:
-    """One synthetic card of every type (drivers.idcard.synthetic) with ORL person's photo."""
-    from drivers.idcard.cards import CardType
-    from drivers.idcard.synthetic import generate_card
-    image = card_photo_png(person)
-    return {t.value: generate_card(t, seed, reference_image=image) for t in CardType}
-
-
 @functools.lru_cache(maxsize=1)
 def _engine():
     from drivers.face.engine import FaceEngine

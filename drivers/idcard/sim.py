@@ -238,13 +238,13 @@ class SimTransport:
 
 
 def face_cards(spec: str, seed: int) -> dict[str, EmulatedCard]:
-    """face=orl:12: every card type carries a photo of ORL person 12 (drivers.face.actor),
+    """face=orl:12: every card type carries the card photo of ORL person 12 (drivers.face.actor),
     the person a sim://camera?pattern=face&person=12 camera shows."""
     kind, _, person = spec.partition(":")
     if kind != "orl" or not person.isdigit():
         raise ValueError(f"face must be orl:PERSON (1-40), got {spec!r}")
-    from drivers.face.actor import orl_cards     # OpenCV and the ORL set only when asked for
-    return orl_cards(int(person), seed)
+    from drivers.face.actor import card_photo_png     # OpenCV and the ORL set only when asked for
+    return generate_all(seed, reference_image=card_photo_png(int(person)))
 
 
 def open_sim(url: DeviceUrl, timeout: float) -> SimTransport:

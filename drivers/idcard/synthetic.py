@@ -130,6 +130,6 @@ def generate_card(card_type: CardType | str = CardType.RESIDENT, seed: int = 0, 
     return EmulatedCard(card, encode_text_block(card), photo, fingerprint, new_address, image)
 
 
-def generate_all(seed: int = 0) -> dict[str, EmulatedCard]:
-    """One card of every type, keyed by type name."""
-    return {t.value: generate_card(t, seed) for t in CardType}
+def generate_all(seed: int = 0, *, reference_image: bytes | None = None) -> dict[str, EmulatedCard]:
+    """One card of every type, keyed by type name (all with `reference_image` as the photo, if given)."""
+    return {t.value: generate_card(t, seed, reference_image=reference_image) for t in CardType}

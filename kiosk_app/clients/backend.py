@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from hall_protocol import contract, platform as bm
 from hall_protocol.contract import BACKEND_ANSWERS, BackendRequest, TicketInfo
 from hall_protocol.mqtt import Endpoint, MqttError
+from kiosk_app.errors import KioskError
 
 T = TypeVar("T", bound=BaseModel)
 MAX_PDF_BYTES = 50 * 1024 * 1024
@@ -28,12 +29,8 @@ class Citizen(Protocol):
     id_number: str
 
 
-class KioskBackendError(Exception):
+class KioskBackendError(KioskError):
     """Root of the kiosk's backend errors; `code` is the controller's answer code."""
-
-    def __init__(self, message: str, code: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 class BackendUnavailable(KioskBackendError):

@@ -7,17 +7,14 @@ import uuid
 from hall_protocol import contract
 from hall_protocol.contract import TicketInfo
 from hall_protocol.mqtt import Endpoint, MqttError
+from kiosk_app.errors import KioskError
 
 
-class TicketRefused(Exception):
-    """The controller answered with an error (unknown service, daily limit reached)."""
-
-    def __init__(self, message: str, code: str | None) -> None:
-        super().__init__(message)
-        self.code = code
+class TicketRefused(KioskError):
+    """The controller answered with an error (unknown service, daily limit reached); `code` is its code."""
 
 
-class TicketUnavailable(Exception):
+class TicketUnavailable(KioskError):
     """No answer from the controller: the kiosk says so and offers another way."""
 
 
@@ -30,7 +27,7 @@ class TicketClient:
                 appointment_code: str | None = None) -> TicketInfo:
         payload = contract.TicketRequest(service=service, request_id=uuid.uuid4().hex, priority=priority,
                                          lang=lang, appointment_code=appointment_code).model_dump()
-        last: Exception | None = None
+        last: MqttError | None = None
         for _ in range(self.attempts):
             try:
                 answer = self.endpoint.request(self.topic, payload, timeout=self.timeout)
@@ -40,4 +37,4 @@ class TicketClient:
             if answer.get("status") != "ok":
                 raise TicketRefused(answer.get("error") or "refused", answer.get("code"))
             return TicketInfo.model_validate(answer["data"])
-        raise TicketUnavailable(str(last))
+        raise TicketUnavailable(str(last)) from last

@@ -12,6 +12,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from config.schema import HallConfig
+from hall_protocol.contract import Board
 from kiosk_app.flows.ticket import PRIORITY_NOTES, KioskFlow, Screen
 from kiosk_app.i18n import tr
 from qtkit.common import fitting_px
@@ -21,7 +22,7 @@ BG = "#0b3d91"
 
 class _Bridge(QObject):
     changed = Signal(object)
-    board = Signal(dict)
+    board = Signal(object)
 
 
 class _Task(QRunnable):
@@ -201,12 +202,12 @@ class KioskWindow(QWidget):
     def intent(self, fn) -> None:
         self.pool.start(_Task(fn))
 
-    def on_board(self, board: dict) -> None:
-        """Called from the MQTT thread with each board; rendered on the UI thread."""
+    def on_board(self, board: Board) -> None:
+        """Called from the MQTT thread with each newer board; rendered on the UI thread."""
         self.bridge.board.emit(board)
 
-    def _board(self, board: dict) -> None:
-        self.waiting = dict(board.get("waiting", {}))
+    def _board(self, board: Board) -> None:
+        self.waiting = dict(board.waiting)
         self.render(self.flow.screen)
 
     def render(self, s: Screen) -> None:

@@ -11,7 +11,7 @@ from drivers.core.clock import FakeClock
 from kiosk_app.flows.green import age_on, ticket_priority
 from tests.support.fixtures import EXAMPLE_HALL
 
-from .services_support import HALL, build, identify
+from ..services_support import HALL, build, identify
 
 
 @pytest.mark.parametrize("birth, today, age", [

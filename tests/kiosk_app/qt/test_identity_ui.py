@@ -1,6 +1,6 @@
 """The identify page of the real kiosk window (offscreen) follows the identity flow:
 prompt, live picture, captured frames, result, masked ID only. Run as a module to
-regenerate the screenshot: `python -m tests.kiosk_app.test_identity_ui docs/screens/kiosk-identify.png`."""
+regenerate the screenshot: `python -m tests.kiosk_app.qt.test_identity_ui docs/screens/kiosk-identify.png`."""
 from __future__ import annotations
 
 import contextlib
@@ -16,10 +16,10 @@ from kiosk_app.flows.ticket import KioskFlow
 from kiosk_app.qt.window import KioskWindow
 from qtkit.common import application
 
-from .identity_support import PERSON, Harness
-from .test_e2e import wait_until as pump
+from ..identity_support import PERSON, Harness
+from ..test_e2e import wait_until as pump
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def side_by_side(left, right):

@@ -12,7 +12,7 @@ from drivers.core.counters import state_dir
 from hall_protocol import contract
 from tests.support.privacy import watch_writes
 
-from .services_support import HALL, build, identify
+from ..services_support import HALL, build, identify
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from kiosk_app.flows.identity import FAILED, IDENTIFIED, IDLE, RETRY, VERIFYING,
 from kiosk_app.identity_setup import accepts_emulator_reference
 from tests.support.privacy import watch_writes
 
-from .identity_support import PERSON, Harness
+from ..identity_support import PERSON, Harness
 
 
 def test_genuine_citizen_is_identified_with_face_verified():

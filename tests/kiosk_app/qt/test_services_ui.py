@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from kiosk_app.qt.window import KioskWindow
 from qtkit.common import application
 
-from .services_support import HALL, build, identify
-from .test_e2e import wait_until
+from ..services_support import HALL, build, identify
+from ..test_e2e import wait_until
 from .test_identity_ui import side_by_side
 
 
