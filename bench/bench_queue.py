@@ -35,6 +35,7 @@ from hall_controller.store.db import make_engine  # noqa: E402
 from hall_controller.tools.provision import extra_identity, identities  # noqa: E402
 from hall_protocol import contract  # noqa: E402
 from hall_protocol.mqtt import Endpoint  # noqa: E402
+from tests.support.fixtures import new_request_id
 
 ROOT = Path(__file__).resolve().parents[1]
 KIOSKS, PER_KIOSK, CALLS, PINGS = 8, 50, 200, 1000
@@ -137,7 +138,7 @@ def bench_controller(label: str, url: str, broker: MosquittoBroker, config: Hall
         callers = {w.number: connect(f"caller-w{w.number}") for w in config.halls[0].windows}
         for number, ep in callers.items():   # every clerk signs on: estimates replay the whole hall
             ep.request(contract.WINDOW_REQUEST.format(hall=hall, client=ep.client_id),
-                       {"window": number, "action": "open"})
+                       {"window": number, "action": "open", "request_id": new_request_id()})
 
         services = itertools.cycle("ABCD")
 
@@ -173,7 +174,7 @@ def bench_controller(label: str, url: str, broker: MosquittoBroker, config: Hall
         for _ in range(CALLS):
             t = time.perf_counter()
             r = caller.request(contract.WINDOW_REQUEST.format(hall=hall, client="caller-w1"),
-                               {"window": 1, "action": "call_next"})
+                               {"window": 1, "action": "call_next", "request_id": new_request_id()})
             number = r["data"]["ticket"]["number"]
             with arrived:
                 if not arrived.wait_for(lambda: number in seen, timeout=5):

@@ -75,13 +75,12 @@ def make(out: Path) -> list[Path]:
             callers[n].command(action)
             clock.advance(gap)
         clock.advance(200)
-        last = controller.next_seq()
+        last = controller.hall.next_seq()
         controller.publish_board(hall)  # a board after the last step: the screens are current
         for w in (main, window, caller_win):
             w.show()
         main.resize(1920, 1080)
         window.resize(1920, 1080)
-        caller_win.model.refresh()
         process_until(app, lambda: model.connected and model.board is not None and model.board.seq > last, 15)
         process_until(app, lambda: False, 0.5)
         caller_win.waiting.setCurrentRow(2)  # the clerk has picked a ticket to call out of turn

@@ -1,21 +1,22 @@
 """The window caller's side of the contract, without Qt (also used by the CLI and tests).
 
-`CallerClient` sends one command and returns the answer's data or raises `CallerError` with
-the controller's words. `CallerModel` is what the caller window shows: the current ticket with
-its timers, the waiting list in the order this window would call it, which operations make
-sense now, whether the controller can be reached, and the last error in words.
+`CallerClient` sends one command (with a request id, retried on a lost answer) and returns
+the answer's data or raises `CallerError` with the controller's words. `CallerModel` is what
+the caller window shows, from the window's retained state: the current ticket with its
+timers, the waiting list in the order this window would call it, which operations make sense
+now, whether the controller can be reached, and the last error in words.
 """
 from __future__ import annotations
 
 import logging
-import threading
+import uuid
 from datetime import datetime, timezone
 from typing import Callable
 
 from hall_apps.errors import HallAppError
 from hall_apps.screen_model import ControllerLink, parse_board
 from hall_protocol import contract
-from hall_protocol.contract import WindowCommand
+from hall_protocol.contract import WindowCommand, WindowView
 from hall_protocol.mqtt import Endpoint, MqttError
 
 log = logging.getLogger(__name__)
@@ -47,13 +48,30 @@ def describe(err: Exception, lang: str = "zh") -> str:
 
 
 class CallerClient:
-    def __init__(self, endpoint: Endpoint, hall: str, window: int, clerk: str | None = None) -> None:
+    """Sends one window command and returns the answer's data. Every command that changes
+    the window carries a request id, kept for its retries: when an answer is lost (a broker
+    restart, a controller taking over the hall) the command is sent again with the same id,
+    and the controller answers with what the first one did instead of calling a second
+    citizen."""
+
+    def __init__(self, endpoint: Endpoint, hall: str, window: int, clerk: str | None = None, *,
+                 timeout: float = 5.0, attempts: int = 3) -> None:
         self.endpoint, self.hall, self.window, self.clerk = endpoint, hall, window, clerk
+        self.timeout, self.attempts = timeout, attempts
         self.topic = contract.WINDOW_REQUEST.format(hall=hall, client=endpoint.client_id)
 
     def command(self, action: str, **kw) -> dict:
-        cmd = WindowCommand(window=self.window, action=action, clerk=self.clerk, **kw)
-        answer = self.endpoint.request(self.topic, cmd.model_dump(exclude_none=True))
+        rid = None if action == "status" else uuid.uuid4().hex
+        cmd = WindowCommand(window=self.window, action=action, clerk=self.clerk, request_id=rid, **kw)
+        payload = cmd.model_dump(exclude_none=True)
+        for attempt in range(self.attempts):
+            try:
+                answer = self.endpoint.request(self.topic, payload, timeout=self.timeout)
+                break
+            except MqttError:
+                if attempt + 1 == self.attempts:
+                    raise
+                log.info("window %s %s: no answer, retrying with the same request id", self.window, action)
         if answer.get("status") != "ok":
             raise CallerError(answer.get("error") or "refused", answer.get("code"))
         return answer["data"]
@@ -64,8 +82,10 @@ def _utcnow() -> datetime:
 
 
 class CallerModel(ControllerLink):
-    """The state of one window caller. Board changes (from the MQTT thread) ask a worker
-    thread to refresh the status, since a request cannot wait inside the MQTT thread."""
+    """The state of one window caller: what the controller's retained state of this window
+    says (hall/<hall>/state/window/<n>: current ticket, the next tickets in calling order),
+    the answers of its own commands, whether the controller can be reached. It never has to
+    ask: the retained state comes on every (re)connect and after every change in the hall."""
 
     def __init__(self, client: CallerClient, controller_id: str = "hall-controller", *,
                  now: Callable[[], datetime] = _utcnow) -> None:
@@ -74,72 +94,55 @@ class CallerModel(ControllerLink):
         self.ticket: dict | None = None
         self.window_state: dict = {"state": "idle"}
         self.waiting: list[dict] = []
+        self.waiting_total = 0
         self.services: dict[str, str] = {}
         self.windows: list[int] = []
         self.error: str | None = None
         self.lang = "zh"
-        self.refreshes = 0
-        self._commands = 0  # completed commands: a status answer older than one is stale
+        self.refreshes = 0  # window states taken
         self._board = None
-        self._wanted = threading.Event()
-        self._closed = False
-        self._worker: threading.Thread | None = None
+        self._view: WindowView | None = None
 
     # -- wiring ---------------------------------------------------------------------------
     def attach(self, endpoint: Endpoint) -> None:
         endpoint.subscribe(contract.BOARD.format(hall=self.client.hall), self.on_board)
+        endpoint.subscribe(contract.WINDOW_STATE.format(hall=self.client.hall, window=self.client.window),
+                           self.on_window)
         super().attach(endpoint)
-        self._worker = threading.Thread(target=self._refresh_loop, name="caller-refresh", daemon=True)
-        self._worker.start()
 
     def close(self) -> None:
-        self._closed = True
-        self._wanted.set()
+        pass
 
     def on_board(self, msg) -> None:
+        """The board gives the hall's services and windows (for transfers) and the controller's id."""
         board = parse_board(msg)
         if board is None or not board.is_newer_than(self._board):
             return
         self._board = board
         self.services = dict(board.services)
         self.windows = [w.window for w in board.windows]
-        self._wanted.set()
+        self.follow(board.controller)
+        self._notify()
 
-    def on_presence(self, msg) -> None:
-        super().on_presence(msg)
-        if self.controller_up:
-            self._wanted.set()
-
-    def on_broker(self, up: bool) -> None:
-        super().on_broker(up)
-        if up:
-            self._wanted.set()
-
-    def _refresh_loop(self) -> None:
-        while True:
-            self._wanted.wait()
-            if self._closed:
-                return
-            self._wanted.clear()
-            if not self.broker_up:
-                continue
-            try:
-                self.refresh()
-            except (CallerError, MqttError) as err:
-                self.error = describe(err, self.lang)
-                self._notify()
-
-    # -- operations -----------------------------------------------------------------------
-    def refresh(self) -> None:
-        before = self._commands
-        data = self.client.command("status")
-        if self._commands != before:  # a command answered meanwhile: this status may be older
-            self._wanted.set()
+    def on_window(self, msg) -> None:
+        view = contract.read(msg, WindowView)
+        if view is None or view.window != self.client.window or not view.is_newer_than(self._view):
             return
-        self._apply(data)
+        self._view = view
+        self.ticket = view.ticket.model_dump() if view.ticket is not None else None
+        ws = view.state.model_dump()
+        ws["clerk"] = view.clerk
+        self.window_state = ws
+        self.waiting = [{"number": t.number, "service": t.service, "priority": t.priority,
+                         "waited_min": self._waited(t.issued_at)} for t in view.waiting]
+        self.waiting_total = view.waiting_total
         self.refreshes += 1
         self._notify()
 
+    def _waited(self, issued_at: str) -> float:
+        return round(max(0.0, (self.now() - datetime.fromisoformat(issued_at)).total_seconds()) / 60, 1)
+
+    # -- operations -----------------------------------------------------------------------
     def run(self, action: str, **kw) -> bool:
         """Send one command; False (with self.error in words) when it failed."""
         try:
@@ -150,11 +153,10 @@ class CallerModel(ControllerLink):
             self._notify()
             return False
         self.error = None
-        self._commands += 1
         if action == "cancel":  # the answer's ticket is the cancelled one, not ours
             self.window_state = data.get("window_state") or self.window_state
             self.waiting = [w for w in self.waiting if w["number"] != kw.get("ticket")]
-        else:
+        elif self._view is None or data.get("version", 0) >= self._view.version:  # not older than the state
             self._apply(data)
         self._notify()
         return True

@@ -18,21 +18,43 @@ FLASH_SECONDS = 6.0
 
 
 class ControllerLink:
-    """Whether the controller can be reached: our broker connection and the controller's
-    retained presence (its last will says "offline" when it dies). Shared by the screens and
-    the window caller; listeners are called on every change (from the MQTT thread)."""
+    """Whether the hall's controller can be reached: our broker connection and the retained
+    presence of the controller process that owns the hall (its last will says "offline" when
+    it dies; the board names the owner, which changes when another process takes the hall
+    over). Shared by the screens and the window caller; listeners are called on every change
+    (from the MQTT thread)."""
 
     def __init__(self, controller_id: str = "hall-controller") -> None:
         self.controller_id = controller_id
         self.broker_up = False
-        self.controller_up = False
+        self.presence: dict[str, bool] = {}
         self.listeners: list[Callable[[], None]] = []
+        self._endpoint: Endpoint | None = None
+
+    @property
+    def controller_up(self) -> bool:
+        return self.presence.get(self.controller_id, False)
+
+    @controller_up.setter
+    def controller_up(self, up: bool) -> None:
+        self.presence[self.controller_id] = up
 
     @property
     def connected(self) -> bool:
         return self.broker_up and self.controller_up
 
+    def follow(self, controller_id: str) -> None:
+        """The hall is owned by `controller_id` now (from the board): watch its presence."""
+        if not controller_id or controller_id == self.controller_id:
+            return
+        self.controller_id = controller_id
+        if self._endpoint is not None and controller_id not in self.presence:
+            self.presence[controller_id] = False
+            self._endpoint.subscribe(contract.PRESENCE.format(client=controller_id), self.on_presence)
+
     def attach(self, endpoint: Endpoint) -> None:
+        self._endpoint = endpoint
+        self.presence.setdefault(self.controller_id, False)
         endpoint.subscribe(contract.PRESENCE.format(client=self.controller_id), self.on_presence)
         previous = endpoint.on_connection_change
 
@@ -53,15 +75,15 @@ class ControllerLink:
 
     def on_broker(self, up: bool) -> None:
         self.broker_up = up
-        if not up:
-            self.controller_up = False  # we cannot know; the retained presence comes back on reconnect
+        if not up:  # we cannot know; the retained presence comes back on reconnect
+            self.presence = dict.fromkeys(self.presence, False)
         self._notify()
 
     def on_presence(self, msg) -> None:
         presence = contract.read(msg, Presence)
         if presence is None:
             return
-        self.controller_up = presence.state == "online"
+        self.presence[msg.topic.split("/", 1)[1]] = presence.state == "online"
         self._notify()
 
 
@@ -99,6 +121,7 @@ class ScreenModel(ControllerLink):
     def on_board(self, msg) -> None:
         board = parse_board(msg)
         if board is not None and self.accept(board):
+            self.follow(board.controller)
             self._notify()
 
     def accept(self, board: Board) -> bool:

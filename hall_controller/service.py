@@ -27,6 +27,8 @@ from hall_controller.features.tickets import Tickets, ticket_info
 from hall_controller.features.voice import Announcer
 from hall_controller.features.windows import Windows
 from hall_controller.hall import Context, Feature, HallPublisher
+from hall_controller.store.journal import Journal
+from hall_controller.worker import RequestWorker
 from hall_protocol import contract
 from hall_protocol.contract import Presence, TicketInfo, encode
 from hall_protocol.mqtt import Endpoint
@@ -44,7 +46,8 @@ class HallController:
         WAV files there instead (the demo, tests). Without either, calls are not spoken here."""
         self.config = config
         self.clock = clock or SystemClock()
-        self.queues = {h.id: HallQueue(engine, h, self.clock) for h in config.halls}
+        self.journal = Journal.for_engine(engine)
+        self.queues = {h.id: HallQueue(engine, h, self.clock, self.journal) for h in config.halls}
         self._days: dict[str, str] = {}
         self._stopping = threading.Event()
         cid = config.controller_id
@@ -56,8 +59,11 @@ class HallController:
                                  will=(self.presence_topic, encode(offline)), keepalive=config.broker.keepalive)
         self.endpoint.on_connection_change = self._connection_changed
         self.router = Router(self.endpoint)
-        self.hall = HallPublisher(self.endpoint, self.queues)
-        self.ctx = Context(config, engine, self.clock, self.endpoint, self.router, self.queues, self.hall)
+        self.hall = HallPublisher(self.endpoint, self.queues, self.clock, cid)
+        self.worker = RequestWorker(self.router, self.journal, after=self.hall.flush)
+        self.hall.wake = self.worker.wake
+        self.ctx = Context(config, engine, self.clock, self.endpoint, self.router, self.queues, self.hall,
+                           self.journal, self.worker)
         # -- the features, in start order ------------------------------------------------
         self.tickets = Tickets(self.ctx)
         self.windows = Windows(self.ctx)
@@ -91,24 +97,25 @@ class HallController:
     # -- lifecycle -----------------------------------------------------------------------
     def housekeeping(self) -> None:
         """At start and whenever a hall's service day changes: close the old day, show the new."""
-        for hall, q in self.queues.items():
+        for hall, q in list(self.queues.items()):
             day = q.today()
             if self._days.get(hall) == day:
                 continue
             q.roll_over()
             self._days[hall] = day
             if self.endpoint.connected.is_set():
-                self.publish_board(hall)
+                self.hall.mark(hall)
 
     def _housekeeping_loop(self) -> None:
         while not self._stopping.wait(self.HOUSEKEEPING_S):
             try:
-                self.housekeeping()
+                self.worker.call(self.housekeeping)
             except Exception:  # noqa: BLE001 - a database hiccup must not end the loop
                 log.exception("housekeeping failed")
 
     def start(self, timeout: float = 10.0) -> None:
         self.housekeeping()
+        self.worker.start()
         threading.Thread(target=self._housekeeping_loop, name="housekeeping", daemon=True).start()
         for feature in self.features:
             feature.start()
@@ -118,6 +125,7 @@ class HallController:
         self._stopping.set()
         for feature in reversed(self.features):
             feature.stop()
+        self.worker.stop()
         self.endpoint.publish(self.presence_topic, encode(Presence(state="offline", role="controller",
                                                                     halls=list(self.queues))), retain=True)
         self.endpoint.stop()

@@ -78,6 +78,10 @@ class WindowCommand(Payload):
     to_window: int | None = Field(None, ge=1, description="for transfer")
     front: bool = Field(False, description="for transfer: to the front of the queue")
     reason: str | None = Field(None, max_length=100, description="for pause")
+    request_id: str | None = Field(None, min_length=8, max_length=64,
+                                   description="unique per clerk action; needed by every action that changes state "
+                                               "(all but status): a retry with the same id (its answer was lost) "
+                                               "gets the first answer's ticket and window, and changes nothing")
     requeue: bool | None = Field(None, description="for no_show: put the ticket back at the end of the queue; "
                                  "unset = the hall's setting (no_show.requeue)")
     clerk: str | None = Field(None, max_length=40)
@@ -229,10 +233,51 @@ class Board(Payload):
     waiting: dict[str, int] = Field(description="service code -> tickets waiting")
     services: dict[str, str] = Field(description="service code -> Chinese name")
     notice: str = ""
+    controller: str = Field("", description="the controller process that owns the hall now (its presence says "
+                                            "whether the hall's queue can be reached)")
 
     def is_newer_than(self, old: "Board | None") -> bool:
         """The one freshness rule for boards (screens, callers, supervisor, displays, kiosk): a
         board replaces the one shown unless it has a lower seq of the same or an earlier day."""
+        return old is None or self.day > old.day or (self.day == old.day and self.seq > old.seq)
+
+
+class QueuedTicket(Payload):
+    number: str
+    service: str
+    priority: str
+    issued_at: str
+
+
+class CurrentTicket(Payload):
+    number: str
+    service: str
+    state: Literal["called", "serving"]
+    priority: str
+    called_at: str | None
+    started_at: str | None
+    recalls: int
+    issued_at: str
+
+
+class WindowView(Payload):
+    """What a window's caller shows (and the window's own screen): its state, its current
+    ticket and the tickets it would call next, in that order. Retained; republished whenever
+    it changes, so a caller never has to ask."""
+
+    hall: str
+    window: int
+    day: str
+    seq: int = Field(description="the board's sequence when this was made; a caller ignores older ones")
+    version: int = Field(0, description="the hall's change count when this was made: a command's answer with a "
+                                        "lower `version` is older than this state")
+    state: WindowState
+    clerk: str | None = None
+    ticket: CurrentTicket | None
+    waiting: list[QueuedTicket] = Field(description="the first tickets this window would call, in that order")
+    waiting_total: int = Field(description="all tickets this window may call")
+
+    def is_newer_than(self, old: "WindowView | None") -> bool:
         return old is None or self.day > old.day or (self.day == old.day and self.seq > old.seq)
 
 
@@ -489,6 +534,10 @@ ROBOT_REQUEST = Topic("{root}/{hall}/request/robot/{client}", RobotHelpRequest, 
                       publish={"kiosk": "own"}, read={"controller": "any"})
 BOARD = Topic("{root}/{hall}/state/board", Board, 1, True, "The hall's calling board, retained.",
               publish={"controller": "any"}, read={"controller": "any", **HALL_VIEWERS})
+WINDOW_STATE = Topic("{root}/{hall}/state/window/{window}", WindowView, 1, True,
+                     "One window as its caller shows it: state, current ticket, the next tickets in its calling "
+                     "order (retained; callers follow it instead of asking for `status`).",
+                     publish={"controller": "any"}, read={"controller": "any", **HALL_VIEWERS})
 HEALTH = Topic("{root}/{hall}/state/health", Health, 1, True,
                "Backend reachability and the outbox backlog (ratings and ticket events not yet delivered).",
                publish={"controller": "any"}, read={**HALL_VIEWERS})
@@ -526,7 +575,7 @@ REPORT_REQUEST = Topic("{root}/{hall}/request/report/{client}", ReportRequest, 1
                        "answered with Response(data=ReportAnswer): one ReportTable per dimension asked for. "
                        "The desk needs no database of its own.",
                        publish={"supervisor": "own"}, read={"controller": "any"})
-TOPICS = [TICKET_REQUEST, WINDOW_REQUEST, BACKEND_REQUEST, BOARD, HEALTH, DEVICE_HEALTH, CALL_EVENT, PRESENCE, REPLY,
+TOPICS = [TICKET_REQUEST, WINDOW_REQUEST, BACKEND_REQUEST, BOARD, WINDOW_STATE, HEALTH, DEVICE_HEALTH, CALL_EVENT, PRESENCE, REPLY,
           ROBOT_TASK, ROBOT_STATE, ROBOT_REQUEST, ROBOT_BOARD, REPORT_REQUEST]
 BACKEND_ANSWERS = {"matters": MattersAnswer, "guide": GuideAnswer, "appointments": AppointmentsAnswer,
                    "appointment": AppointmentAnswer, "check_in": CheckInAnswer, "progress": ProgressAnswer,
@@ -538,9 +587,15 @@ def encode(model: BaseModel) -> bytes:
     return model.model_dump_json(exclude_none=False).encode("utf-8")
 
 
-def describe(err: ValidationError) -> str:
-    """What is wrong with a payload, field by field: "call.window: Input should be ..."."""
-    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'payload'}: {e['msg']}" for e in err.errors())
+def describe(err: ValidationError, limit: int | None = None) -> str:
+    """What is wrong with a payload, field by field: "call.window: Input should be ...";
+    with `limit`, at most that many fields and how many more there are."""
+    errors = err.errors(include_url=False, include_input=False)
+    text = "; ".join(f"{'.'.join(str(p)[:40] for p in e['loc']) or 'payload'}: {e['msg'][:200]}"
+                     for e in errors[:limit])
+    if limit is not None and len(errors) > limit:
+        text += f"; and {len(errors) - limit} more"
+    return text
 
 
 def read(msg, model: type[M]) -> M | None:

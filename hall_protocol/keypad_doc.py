@@ -16,16 +16,17 @@ STEPS = [
      f"mosquitto_pub -V mqttv5 -h {HOST} -p {PORT} -i {DEVICE} -u {DEVICE} -P {PASSWORD} "
      f"-t 'presence/{DEVICE}' -r -q 1 -m '{{\"state\": \"online\", \"role\": \"caller\"}}'"),
     ("Call the next citizen to window 1: a `WindowCommand` with a Response Topic under "
-     "`reply/<device id>/` and Correlation Data of your choice.",
+     "`reply/<device id>/`, Correlation Data of your choice and a `request_id` new for each key press "
+     "(send the same one again when no answer came: the controller applies it once).",
      f"mosquitto_pub -V mqttv5 -h {HOST} -p {PORT} -i {DEVICE} -u {DEVICE} -P {PASSWORD} -q 1 "
      f"-t 'hall/{HALL}/request/window/{DEVICE}' "
      f"-D publish response-topic 'reply/{DEVICE}/k1' -D publish correlation-data 'k1-0001' "
-     "-m '{\"window\": 1, \"action\": \"call_next\"}'"),
+     "-m '{\"window\": 1, \"action\": \"call_next\", \"request_id\": \"k1-0001-call\"}'"),
     ("Recall the same citizen (the answer's `data.ticket.recalls` counts).",
      f"mosquitto_pub -V mqttv5 -h {HOST} -p {PORT} -i {DEVICE} -u {DEVICE} -P {PASSWORD} -q 1 "
      f"-t 'hall/{HALL}/request/window/{DEVICE}' "
      f"-D publish response-topic 'reply/{DEVICE}/k1' -D publish correlation-data 'k1-0002' "
-     "-m '{\"window\": 1, \"action\": \"recall\"}'"),
+     "-m '{\"window\": 1, \"action\": \"recall\", \"request_id\": \"k1-0002-recall\"}'"),
     ("Show what the screens show: the retained board of the hall.",
      f"mosquitto_sub -V mqttv5 -h {HOST} -p {PORT} -i {DEVICE}-board -u {DEVICE} -P {PASSWORD} "
      f"-t 'hall/{HALL}/state/board' -C 1"),

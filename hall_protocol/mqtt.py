@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 __all__ = ["Endpoint", "MqttError", "Handler"]
 
 Handler = Callable[[paho.MQTTMessage], None]
+SUBSCRIBE_CHUNK = 200  # topic filters per SUBSCRIBE packet
+ROUTE_CACHE = 50_000   # topics whose handlers are remembered
 
 
 class Endpoint:
@@ -44,6 +46,7 @@ class Endpoint:
         self.client.on_socket_open = self._on_socket_open
         self._suback_wait: set[int] = set()
         self._subs: dict[str, tuple[int, list[Handler]]] = {}
+        self._routes: dict[str, list[Handler]] = {}  # topic -> its handlers; cleared when _subs change
         self._pending: dict[bytes, Future] = {}
         self._lock = threading.Lock()
         self.connected = threading.Event()
@@ -89,8 +92,9 @@ class Endpoint:
             # "connected" is set only once the broker has acknowledged every subscription,
             # so a request sent right after start() cannot outrun our own subscriptions.
             self._suback_wait = set()
-            for topic, (qos, _) in subs:
-                self._suback_wait.add(client.subscribe(topic, qos=qos)[1])
+            for i in range(0, len(subs), SUBSCRIBE_CHUNK):
+                chunk = [(topic, qos) for topic, (qos, _) in subs[i:i + SUBSCRIBE_CHUNK]]
+                self._suback_wait.add(client.subscribe(chunk)[1])
             ready = not self._suback_wait
         if ready:
             self._ready()
@@ -122,16 +126,43 @@ class Endpoint:
         with self._lock:
             _, handlers = self._subs.get(topic, (qos, []))
             self._subs[topic] = (qos, [*handlers, handler])
+            self._routes.clear()
         if self.connected.is_set():  # again for a shared topic: the broker resends what is retained
             self.client.subscribe(topic, qos=qos)
+
+    def subscribe_many(self, topics: list[str], handler: Handler, qos: int = 1) -> None:
+        """`subscribe` for many topics, sent to the broker in a few SUBSCRIBE packets."""
+        with self._lock:
+            for topic in topics:
+                _, handlers = self._subs.get(topic, (qos, []))
+                self._subs[topic] = (qos, [*handlers, handler])
+            self._routes.clear()
+        if self.connected.is_set():
+            for i in range(0, len(topics), SUBSCRIBE_CHUNK):
+                self.client.subscribe([(t, qos) for t in topics[i:i + SUBSCRIBE_CHUNK]])
+
+    def unsubscribe_many(self, topics: list[str]) -> None:
+        with self._lock:
+            for topic in topics:
+                self._subs.pop(topic, None)
+            self._routes.clear()
+        if self.connected.is_set() and topics:
+            for i in range(0, len(topics), SUBSCRIBE_CHUNK):
+                self.client.unsubscribe(topics[i:i + SUBSCRIBE_CHUNK])
 
     def publish(self, topic: str, payload: bytes | str, *, qos: int = 1, retain: bool = False,
                 properties: Properties | None = None) -> paho.MQTTMessageInfo:
         return self.client.publish(topic, payload, qos=qos, retain=retain, properties=properties)
 
     def _on_message(self, client, userdata, msg: paho.MQTTMessage) -> None:
+        topic = msg.topic
         with self._lock:
-            handlers = [h for t, (_, hs) in self._subs.items() if paho.topic_matches_sub(t, msg.topic) for h in hs]
+            handlers = self._routes.get(topic)
+            if handlers is None:  # matched once per topic (a city's controller holds thousands of filters)
+                handlers = [h for t, (_, hs) in self._subs.items() if paho.topic_matches_sub(t, topic) for h in hs]
+                if len(self._routes) >= ROUTE_CACHE:
+                    self._routes.clear()
+                self._routes[topic] = handlers
         for handler in handlers:
             try:
                 handler(msg)

@@ -1,17 +1,19 @@
 """Window operations: call next, call a ticket, recall, start, finish, no-show, transfer,
-pause, resume, cancel. Each is one transaction with its event; the result says what to
-announce (a call or a recall) so the controller can publish it after the commit."""
+pause, resume, cancel, open, close, status. Each is one unit of work of the hall's queue
+(memory first, its journal committed with it); the result says what to announce (a call or
+a recall) so the controller can publish it once the unit is stored.
+
+A command that changes state may carry a `request_id`: a retry with the same id (its answer
+was lost) gets the answer of the first one's ticket and window instead of acting twice."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select, update
-from sqlalchemy.engine import Connection
-
 from hall_controller.core.queue import HallQueue, Ticket
 from hall_controller.errors import BadRequest, Conflict, NotFound
-from hall_controller.store import db
 from hall_protocol.contract import WindowCommand
+
+STATUS_LIMIT = 200  # waiting tickets listed by `status`
 
 
 @dataclass
@@ -20,6 +22,7 @@ class Outcome:
     window_state: dict
     announce: str | None = None  # "call" or "recall"
     waiting: list[Ticket] | None = None  # for status: the window's waiting tickets in calling order
+    repeated: bool = False  # a retry of a command already applied: nothing changed
 
     def to_data(self, q: HallQueue) -> dict:
         t = self.ticket
@@ -27,13 +30,17 @@ class Outcome:
         ws["since"] = q.iso(ws.get("since"))
         ws.pop("hall", None)
         ws.pop("ticket_id", None)
-        return {"ticket": None if t is None else {
-            "number": t.number, "service": t.service, "state": t.state, "priority": t.priority,
+        return {"ticket": ticket_data(q, t), "window_state": ws, "version": q.version, **({} if self.waiting is None else {"waiting": [
+            {"number": w.number, "service": w.service, "priority": w.priority,
+             "waited_min": round((q.now() - w.issued_at) / 60, 1)} for w in self.waiting]})}
+
+
+def ticket_data(q: HallQueue, t: Ticket | None) -> dict | None:
+    if t is None:
+        return None
+    return {"number": t.number, "service": t.service, "state": t.state, "priority": t.priority,
             "called_at": q.iso(t.called_at), "started_at": q.iso(t.started_at), "recalls": t.recalls,
-            "issued_at": q.iso(t.issued_at)},
-            "window_state": ws, **({} if self.waiting is None else {"waiting": [
-                {"number": w.number, "service": w.service, "priority": w.priority,
-                 "waited_min": round((q.now() - w.issued_at) / 60, 1)} for w in self.waiting]})}
+            "issued_at": q.iso(t.issued_at)}
 
 
 def apply(q: HallQueue, cmd: WindowCommand) -> Outcome:
@@ -44,125 +51,136 @@ def apply(q: HallQueue, cmd: WindowCommand) -> Outcome:
     handler = _HANDLERS.get(cmd.action)
     if handler is None:
         raise BadRequest(f"unknown action {cmd.action!r}")
-    with q._lock, q.engine.begin() as conn:
-        return handler(q, conn, cmd)
+    with q.unit():
+        rid = cmd.request_id
+        if rid and cmd.action != "status":
+            seen = q.window_requests.get(rid)
+            if seen is not None:
+                action, number = seen
+                if action != cmd.action:
+                    raise Conflict(f"request id {rid} was already used for {action}")
+                return Outcome(q.tickets.get(number) if number else None, q.window_state(cmd.window),
+                               repeated=True)
+        out = handler(q, cmd)
+        if rid and cmd.action != "status":
+            q.remember_request(rid, cmd.action, out.ticket.number if out.ticket is not None else None)
+        return out
 
 
-def _touch(q: HallQueue, conn: Connection, t: Ticket, **values) -> Ticket:
-    conn.execute(update(db.tickets).where(db.tickets.c.id == t.id).values(**values))
-    for k, v in values.items():
-        setattr(t, k, v)
-    return t
+def _event(q: HallQueue, kind: str, t: Ticket | None, now: float, cmd: WindowCommand, data: dict | None = None) -> None:
+    rid = cmd.request_id
+    if rid:
+        data = {**(data or {}), "request_id": rid}
+    q.event(kind, t, now, cmd.window, cmd.clerk, data)
 
 
-def _close_current(q: HallQueue, conn: Connection, cmd: WindowCommand, now: float) -> None:
+def _close_current(q: HallQueue, cmd: WindowCommand, now: float) -> None:
     """Calling the next ticket finishes the current one: clerks often skip "start", so a
     called ticket counts as served from its call. A no-show is only ever marked explicitly."""
-    cur = q._current(conn, cmd.window)
+    cur = q.current(cmd.window)
     if cur is None:
         return
-    if cur.state == "called":
-        _touch(q, conn, cur, started_at=cur.called_at)
-    _touch(q, conn, cur, state="done", finished_at=now)
-    q._event(conn, "finished", cur.id, cur.number, cur.service, cur.day, now, cmd.window, cmd.clerk)
+    q.touch(cur, state="done", finished_at=now, clerk=cmd.clerk or cur.clerk,
+            **({"started_at": cur.called_at} if cur.state == "called" else {}))
+    q.event("finished", cur, now, cmd.window, cmd.clerk)
 
 
-def _call(q: HallQueue, conn: Connection, cmd: WindowCommand, t: Ticket) -> Outcome:
+def _call(q: HallQueue, cmd: WindowCommand, t: Ticket) -> Outcome:
     now = q.now()
-    _close_current(q, conn, cmd, now)
-    _touch(q, conn, t, state="called", window=cmd.window, called_at=now)
-    q._event(conn, "called", t.id, t.number, t.service, t.day, now, cmd.window, cmd.clerk)
-    q._set_window(conn, cmd.window, "calling", t.id, clerk=cmd.clerk)
-    return Outcome(t, q.window_state(cmd.window, conn), "call")
+    _close_current(q, cmd, now)
+    q.touch(t, state="called", window=cmd.window, called_at=now, clerk=cmd.clerk or t.clerk)
+    _event(q, "called", t, now, cmd)
+    q.set_window(cmd.window, "calling", t, clerk=cmd.clerk)
+    return Outcome(t, q.window_state(cmd.window), "call")
 
 
-def _call_next(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
-    if q.window_state(cmd.window, conn)["state"] == "paused":
+def _paused(q: HallQueue, window: int) -> bool:
+    return q.window_state(window)["state"] == "paused"
+
+
+def _call_next(q: HallQueue, cmd: WindowCommand) -> Outcome:
+    if _paused(q, cmd.window):
         raise Conflict(f"window {cmd.window} is paused; resume first")
-    order = q.ordered_for(cmd.window, conn)
-    if not order:
+    t = q.next_for(cmd.window)
+    if t is None:
         now = q.now()
-        _close_current(q, conn, cmd, now)
-        q._set_window(conn, cmd.window, "idle", None, clerk=cmd.clerk)
-        return Outcome(None, q.window_state(cmd.window, conn))
-    return _call(q, conn, cmd, order[0])
+        _close_current(q, cmd, now)
+        q.set_window(cmd.window, "idle", None, clerk=cmd.clerk)
+        return Outcome(None, q.window_state(cmd.window))
+    return _call(q, cmd, t)
 
 
-def _call_specific(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
+def _call_specific(q: HallQueue, cmd: WindowCommand) -> Outcome:
     if not cmd.ticket:
         raise BadRequest("call needs a ticket number")
-    t = q.ticket(cmd.ticket, conn)
+    t = q.ticket(cmd.ticket)
     if t.state not in ("waiting", "no_show"):  # a late citizen may still be served today
         raise Conflict(f"ticket {t.number} is {t.state}, not waiting")
-    if q.window_state(cmd.window, conn)["state"] == "paused":
+    if _paused(q, cmd.window):
         raise Conflict(f"window {cmd.window} is paused; resume first")
     if t.service not in q.hall.window(cmd.window).services:
         raise Conflict(f"window {cmd.window} does not serve service {t.service}")
-    return _call(q, conn, cmd, t)
+    return _call(q, cmd, t)
 
 
-def _need_current(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Ticket:
-    cur = q._current(conn, cmd.window)
+def _need_current(q: HallQueue, cmd: WindowCommand) -> Ticket:
+    cur = q.current(cmd.window)
     if cur is None:
         raise Conflict(f"window {cmd.window} has no current ticket")
     return cur
 
 
-def _recall(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
-    cur = _need_current(q, conn, cmd)
+def _recall(q: HallQueue, cmd: WindowCommand) -> Outcome:
+    cur = _need_current(q, cmd)
     now = q.now()
-    _touch(q, conn, cur, recalls=cur.recalls + 1)
-    q._event(conn, "recalled", cur.id, cur.number, cur.service, cur.day, now, cmd.window, cmd.clerk,
-             data={"recall": cur.recalls})
-    return Outcome(cur, q.window_state(cmd.window, conn), "recall")
+    q.touch(cur, recalls=cur.recalls + 1, clerk=cmd.clerk or cur.clerk)
+    _event(q, "recalled", cur, now, cmd, {"recall": cur.recalls})
+    return Outcome(cur, q.window_state(cmd.window), "recall")
 
 
-def _start(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
-    cur = _need_current(q, conn, cmd)
+def _start(q: HallQueue, cmd: WindowCommand) -> Outcome:
+    cur = _need_current(q, cmd)
     if cur.state == "serving":
-        return Outcome(cur, q.window_state(cmd.window, conn))
+        return Outcome(cur, q.window_state(cmd.window))
     now = q.now()
-    _touch(q, conn, cur, state="serving", started_at=now)
-    q._event(conn, "started", cur.id, cur.number, cur.service, cur.day, now, cmd.window, cmd.clerk)
-    q._set_window(conn, cmd.window, "serving", cur.id, clerk=cmd.clerk)
-    return Outcome(cur, q.window_state(cmd.window, conn))
+    q.touch(cur, state="serving", started_at=now, clerk=cmd.clerk or cur.clerk)
+    _event(q, "started", cur, now, cmd)
+    q.set_window(cmd.window, "serving", cur, clerk=cmd.clerk)
+    return Outcome(cur, q.window_state(cmd.window))
 
 
-def _finish(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
-    cur = _need_current(q, conn, cmd)
+def _finish(q: HallQueue, cmd: WindowCommand) -> Outcome:
+    cur = _need_current(q, cmd)
     now = q.now()
-    if cur.state == "called":  # served without pressing start: the call time is the start
-        _touch(q, conn, cur, started_at=cur.called_at)
-    _touch(q, conn, cur, state="done", finished_at=now)
-    q._event(conn, "finished", cur.id, cur.number, cur.service, cur.day, now, cmd.window, cmd.clerk)
-    q._set_window(conn, cmd.window, "idle", None, clerk=cmd.clerk)
-    return Outcome(cur, q.window_state(cmd.window, conn))
+    # served without pressing start: the call time is the start
+    q.touch(cur, state="done", finished_at=now, clerk=cmd.clerk or cur.clerk,
+            **({"started_at": cur.called_at} if cur.state == "called" else {}))
+    _event(q, "finished", cur, now, cmd)
+    q.set_window(cmd.window, "idle", None, clerk=cmd.clerk)
+    return Outcome(cur, q.window_state(cmd.window))
 
 
-def _no_show(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
-    cur = _need_current(q, conn, cmd)
+def _no_show(q: HallQueue, cmd: WindowCommand) -> Outcome:
+    cur = _need_current(q, cmd)
     now = q.now()
     policy = q.hall.no_show
     wanted = {"never": False, "always": True}.get(policy.requeue, bool(cmd.requeue))
     if policy.requeue == "never" and cmd.requeue:
         raise Conflict(f"hall {q.hall.id} does not re-queue no-shows")
-    done = conn.execute(select(func.count()).select_from(db.events).where(and_(
-        db.events.c.ticket_id == cur.id, db.events.c.kind == "requeued"))).scalar_one()
-    q._event(conn, "no_show", cur.id, cur.number, cur.service, cur.day, now, cmd.window, cmd.clerk)
-    if wanted and done < policy.max_requeues:
+    _event(q, "no_show", cur, now, cmd)
+    if wanted and cur.requeues < policy.max_requeues:
         # Back to the end of the queue, without its priority bonus; any window may call it.
-        _touch(q, conn, cur, state="waiting", window=None, target_window=None, priority="normal",
-               queued_at=now, called_at=None, started_at=None)
-        q._event(conn, "requeued", cur.id, cur.number, cur.service, cur.day, now, cmd.window, cmd.clerk,
-                 data={"requeues": done + 1})
+        q.touch(cur, state="waiting", window=None, target_window=None, priority="normal", queued_at=now,
+                called_at=None, started_at=None, requeues=cur.requeues + 1, clerk=cmd.clerk or cur.clerk)
+        q.event("requeued", cur, now, cmd.window, cmd.clerk, {"requeues": cur.requeues})
     else:
-        _touch(q, conn, cur, state="no_show", finished_at=now)
-    q._set_window(conn, cmd.window, "idle", None, clerk=cmd.clerk)
-    return Outcome(cur, q.window_state(cmd.window, conn))
+        q.touch(cur, state="no_show", finished_at=now, clerk=cmd.clerk or cur.clerk)
+    q.set_window(cmd.window, "idle", None, clerk=cmd.clerk)
+    return Outcome(cur, q.window_state(cmd.window))
 
 
-def _transfer(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
-    cur = _need_current(q, conn, cmd)
+def _transfer(q: HallQueue, cmd: WindowCommand) -> Outcome:
+    cur = _need_current(q, cmd)
     service = cmd.to_service or cur.service
     try:
         q.hall.service(service)
@@ -176,64 +194,64 @@ def _transfer(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
         if service not in target.services:
             raise Conflict(f"window {cmd.to_window} does not serve service {service}")
     now = q.now()
-    _touch(q, conn, cur, state="waiting", service=service, window=None, target_window=cmd.to_window,
-           priority="front" if cmd.front else "returning", queued_at=now if not cmd.front else cur.issued_at)
-    q._event(conn, "transferred", cur.id, cur.number, service, cur.day, now, cmd.window, cmd.clerk,
-             data={"to_service": service, "to_window": cmd.to_window, "front": cmd.front})
-    q._set_window(conn, cmd.window, "idle", None, clerk=cmd.clerk)
-    return Outcome(cur, q.window_state(cmd.window, conn))
+    q.touch(cur, state="waiting", service=service, window=None, target_window=cmd.to_window,
+            priority="front" if cmd.front else "returning", queued_at=now if not cmd.front else cur.issued_at,
+            clerk=cmd.clerk or cur.clerk)
+    _event(q, "transferred", cur, now, cmd, {"to_service": service, "to_window": cmd.to_window, "front": cmd.front})
+    q.set_window(cmd.window, "idle", None, clerk=cmd.clerk)
+    return Outcome(cur, q.window_state(cmd.window))
 
 
-def _pause(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
+def _pause(q: HallQueue, cmd: WindowCommand) -> Outcome:
     if not cmd.reason:
         raise BadRequest("pause needs a reason")
-    if q._current(conn, cmd.window) is not None:
+    if q.current(cmd.window) is not None:
         raise Conflict(f"window {cmd.window} is still serving; finish or transfer first")
-    q._set_window(conn, cmd.window, "paused", None, reason=cmd.reason, clerk=cmd.clerk)
-    q._event(conn, "paused", None, None, None, q.today(), q.now(), cmd.window, cmd.clerk, data={"reason": cmd.reason})
-    return Outcome(None, q.window_state(cmd.window, conn))
+    q.set_window(cmd.window, "paused", None, reason=cmd.reason, clerk=cmd.clerk)
+    _event(q, "paused", None, q.now(), cmd, {"reason": cmd.reason})
+    return Outcome(None, q.window_state(cmd.window))
 
 
-def _resume(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
-    if q.window_state(cmd.window, conn)["state"] != "paused":
+def _resume(q: HallQueue, cmd: WindowCommand) -> Outcome:
+    if not _paused(q, cmd.window):
         raise Conflict(f"window {cmd.window} is not paused")
-    q._set_window(conn, cmd.window, "idle", None, clerk=cmd.clerk)
-    q._event(conn, "resumed", None, None, None, q.today(), q.now(), cmd.window, cmd.clerk)
-    return Outcome(None, q.window_state(cmd.window, conn))
+    q.set_window(cmd.window, "idle", None, clerk=cmd.clerk)
+    _event(q, "resumed", None, q.now(), cmd)
+    return Outcome(None, q.window_state(cmd.window))
 
 
-def _open(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
-    state = q.window_state(cmd.window, conn)["state"]
-    if state in ("closed", "paused") or not q.has_window_row(cmd.window, conn):
-        q._set_window(conn, cmd.window, "idle", None, clerk=cmd.clerk)
-        q._event(conn, "opened", None, None, None, q.today(), q.now(), cmd.window, cmd.clerk)
-    return Outcome(q._current(conn, cmd.window), q.window_state(cmd.window, conn))
+def _open(q: HallQueue, cmd: WindowCommand) -> Outcome:
+    state = q.window_state(cmd.window)["state"]
+    if state in ("closed", "paused") or not q.has_window_row(cmd.window):
+        q.set_window(cmd.window, "idle", None, clerk=cmd.clerk)
+        _event(q, "opened", None, q.now(), cmd)
+    return Outcome(q.current(cmd.window), q.window_state(cmd.window))
 
 
-def _close(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
-    if q._current(conn, cmd.window) is not None:
+def _close(q: HallQueue, cmd: WindowCommand) -> Outcome:
+    if q.current(cmd.window) is not None:
         raise Conflict(f"window {cmd.window} is still serving; finish or transfer first")
-    if q.window_state(cmd.window, conn)["state"] != "closed":
-        q._set_window(conn, cmd.window, "closed", None, reason=cmd.reason, clerk=cmd.clerk)
-        q._event(conn, "closed", None, None, None, q.today(), q.now(), cmd.window, cmd.clerk)
-    return Outcome(None, q.window_state(cmd.window, conn))
+    if q.window_state(cmd.window)["state"] != "closed":
+        q.set_window(cmd.window, "closed", None, reason=cmd.reason, clerk=cmd.clerk)
+        _event(q, "closed", None, q.now(), cmd)
+    return Outcome(None, q.window_state(cmd.window))
 
 
-def _cancel(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
+def _cancel(q: HallQueue, cmd: WindowCommand) -> Outcome:
     if not cmd.ticket:
         raise BadRequest("cancel needs a ticket number")
-    t = q.ticket(cmd.ticket, conn)
+    t = q.ticket(cmd.ticket)
     if t.state != "waiting":
         raise Conflict(f"ticket {t.number} is {t.state}; only waiting tickets can be cancelled")
     now = q.now()
-    _touch(q, conn, t, state="cancelled", finished_at=now)
-    q._event(conn, "cancelled", t.id, t.number, t.service, t.day, now, cmd.window, cmd.clerk)
-    return Outcome(t, q.window_state(cmd.window, conn))
+    q.touch(t, state="cancelled", finished_at=now)
+    _event(q, "cancelled", t, now, cmd)
+    return Outcome(t, q.window_state(cmd.window))
 
 
-def _status(q: HallQueue, conn: Connection, cmd: WindowCommand) -> Outcome:
-    return Outcome(q._current(conn, cmd.window), q.window_state(cmd.window, conn),
-                   waiting=q.ordered_for(cmd.window, conn))
+def _status(q: HallQueue, cmd: WindowCommand) -> Outcome:
+    return Outcome(q.current(cmd.window), q.window_state(cmd.window),
+                   waiting=q.ordered_for(cmd.window, limit=STATUS_LIMIT))
 
 
 _HANDLERS = {
@@ -248,19 +266,16 @@ def auto_dispatch(q: HallQueue) -> list[Outcome]:
 
     Used when the hall has `auto_call`: after every change that can free a window or add a
     ticket. A window counts as open once its clerk has signed on (any window action, or
-    `open`) and until `close`; paused windows are skipped. Each call is its own committed
-    transition with clerk "auto", announced like any other call."""
+    `open`) and until `close`; paused windows are skipped. Each call is its own transition
+    with clerk "auto", announced like any other call."""
     if not q.hall.auto_call:
         return []
     out: list[Outcome] = []
-    with q._lock, q.engine.begin() as conn:
-        rows = conn.execute(select(db.windows).where(and_(
-            db.windows.c.hall == q.hall.id, db.windows.c.state == "idle")).order_by(db.windows.c.since)).all()
-        for row in rows:
-            if row.window not in {w.number for w in q.hall.windows} or q._current(conn, row.window) is not None:
-                continue
-            order = q.ordered_for(row.window, conn)
-            if order:
-                out.append(_call(q, conn, WindowCommand(window=row.window, action="call_next", clerk="auto"),
-                                 order[0]))
+    with q.unit():
+        idle = sorted((w for w in q.windows.values() if w.known and w.state == "idle" and q.current(w.number) is None),
+                      key=lambda w: w.since or 0)
+        for w in idle:
+            t = q.next_for(w.number)
+            if t is not None:
+                out.append(_call(q, WindowCommand(window=w.number, action="call_next", clerk="auto"), t))
     return out

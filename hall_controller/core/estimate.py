@@ -21,17 +21,12 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
-
 from config.schema import HallConfig
-from hall_controller.core.queue import ACTIVE, PRIORITY_BONUS, HallQueue, Ticket
-from hall_controller.store import db
+from hall_controller.core.queue import PRIORITY_BONUS, HallQueue, Ticket
 
-RECENT = 20              # finished tickets per service that count
 ALPHA = 0.25             # weight of the newest occupancy in the running mean
 MIN_OCCUPANCY_S = 20.0   # a recorded occupancy below this is a slip of the finger
 RESIDUAL_FLOOR = 0.25    # a current ticket past its mean still needs this share of the mean
-RATE_SPAN_S = 1800.0     # arrivals over this much recent time give the rate of tickets to come
 HORIZON_S = 8 * 3600.0   # do not look further ahead than a working day
 MAX_STEPS = 20000        # bound on calls replayed for one estimate
 MAX_TO_COME = 2000       # bound on tickets to come replayed for one estimate (a big hall's day)
@@ -47,51 +42,32 @@ class Snapshot:
     rates: dict[tuple[str, str], float]      # (service, priority) -> arrivals per second
 
 
-def occupancy_s(q: HallQueue, conn) -> dict[str, float]:
-    t = db.tickets.c
+def occupancy_s(q: HallQueue) -> dict[str, float]:
+    """Per service, the mean time a ticket occupies a window: the configured figure, then an
+    exponentially weighted mean of today's last finished tickets (no-shows included)."""
     means = {s.code: s.avg_service_min * 60.0 for s in q.hall.services}
-    rows = conn.execute(select(t.service, t.called_at, t.finished_at).where(and_(
-        t.hall == q.hall.id, t.day == q.today(), t.state.in_(("done", "no_show")), t.called_at.is_not(None),
-        t.finished_at.is_not(None))).order_by(t.finished_at.desc()).limit(RECENT * len(means))).all()
-    recent: dict[str, list[float]] = {}
-    for service, called, finished in rows:
-        if service in means and len(recent.setdefault(service, [])) < RECENT:
-            recent[service].append(max(MIN_OCCUPANCY_S, finished - called))
-    for service, spans in recent.items():
-        for span in reversed(spans):
-            means[service] = (1 - ALPHA) * means[service] + ALPHA * span
+    for service, spans in q.learned.spans.items():
+        if service in means:
+            for span in spans:
+                means[service] = (1 - ALPHA) * means[service] + ALPHA * max(MIN_OCCUPANCY_S, span)
     return means
 
 
-def arrival_rates(q: HallQueue, conn, now: float) -> dict[tuple[str, str], float]:
-    t = db.tickets.c
-    today = and_(t.hall == q.hall.id, t.day == q.today())
-    first = conn.execute(select(func.min(t.issued_at)).where(today)).scalar()
-    if first is None:
-        return {}
-    span = max(min(RATE_SPAN_S, now - first), 600.0)
-    rows = conn.execute(select(t.service, t.priority, func.count()).where(and_(today, t.issued_at > now - span))
-                        .group_by(t.service, t.priority)).all()
-    return {(s, p): n / span for s, p, n in rows}
-
-
 def snapshot(q: HallQueue) -> Snapshot:
-    now = q.now()
-    t = db.tickets.c
-    with q.engine.connect() as conn:
-        waiting = q.waiting(conn)
-        occupancy = occupancy_s(q, conn)
-        states = {r.window: r.state for r in conn.execute(select(db.windows.c.window, db.windows.c.state)
-                                                          .where(db.windows.c.hall == q.hall.id))}
-        current = conn.execute(select(t.window, t.service, t.called_at).where(and_(
-            t.hall == q.hall.id, t.day == q.today(), t.state.in_(ACTIVE)))).all()
-        rates = arrival_rates(q, conn, now)
-    # A window counts once its clerk has signed on (it has a row), until it pauses or closes.
-    free_at = {w.number: now for w in q.hall.windows if states.get(w.number, "closed") not in ("paused", "closed")}
-    for window, service, called in current:
-        if window in free_at:
-            mean = occupancy[service]
-            free_at[window] = now + max(mean - (now - called), RESIDUAL_FLOOR * mean)
+    """What the hall knows now, from its memory."""
+    with q.journal.lock:
+        q.fresh()
+        now = q.now()
+        waiting = q.waiting()
+        occupancy = occupancy_s(q)
+        # A window counts once its clerk has signed on, until it pauses or closes.
+        free_at = {n: now for n, w in q.windows.items() if w.known and w.state not in ("paused", "closed")}
+        for n in free_at:
+            cur = q.current(n)
+            if cur is not None and cur.called_at is not None:
+                mean = occupancy[cur.service]
+                free_at[n] = now + max(mean - (now - cur.called_at), RESIDUAL_FLOOR * mean)
+        rates = q.arrival_rates(now)
     return Snapshot(now, waiting, free_at, occupancy, rates)
 
 
@@ -119,9 +95,9 @@ def forecast(hall: HallConfig, snap: Snapshot, target: Ticket) -> float | None:
     # Tickets of one service, priority and reservation are called first come, first served:
     # one line each, and a free window compares only the heads of the lines it may call.
     lines: dict[tuple[str, float, int | None], deque[tuple[float, int]]] = {}
-    for tk in sorted([*snap.waiting, target], key=lambda tk: (tk.queued_at, tk.id)):
+    for tk in sorted([*snap.waiting, target], key=lambda tk: (tk.queued_at, tk.order)):
         lines.setdefault((tk.service, PRIORITY_BONUS.get(tk.priority, 0.0), tk.target_window), deque()) \
-            .append((tk.queued_at, tk.id))
+            .append((tk.queued_at, tk.order))
     to_come = _arrivals(snap, target)
     coming = next(to_come, None)
     free = [(at, n) for n, at in snap.free_at.items()]
@@ -148,7 +124,7 @@ def forecast(hall: HallConfig, snap: Snapshot, target: Ticket) -> float | None:
             if coming is not None:
                 heapq.heappush(free, (coming[0], window))
             continue
-        if lines[best].popleft()[1] == target.id:
+        if lines[best].popleft()[1] == target.order:
             return at - snap.now
         heapq.heappush(free, (at + snap.occupancy_s[best[0]], window))
     return HORIZON_S

@@ -1,36 +1,46 @@
-"""The queue of one hall: issuing tickets and every window operation.
+"""The queue of one hall: today's tickets, its windows and the calling order, in memory.
 
-All state lives in the database; every transition is committed together with its event
-before the caller gets an answer, so a crash loses nothing that was acknowledged. Time
-comes from an injected clock. The calling order is documented in docs/queue.md.
+The hall's owner process is its only writer. It keeps the waiting tickets in lines (one per
+service, priority class and reserved window, each first come first served), the windows and
+the recent calls in memory, and appends every transition to the database through the
+journal (hall_controller/store/journal.py) before anyone hears of it: a unit of work that
+runs alone commits at its end; inside a batch (the controller's request worker) many units
+commit together, with one fsync, before any of their answers goes out. People ahead, the
+estimate's snapshot, the board and call_next read memory only. At start-up, and whenever a
+commit failed, the hall's memory is rebuilt from the database (`load`).
+
+Time comes from an injected clock. The calling order is documented in docs/queue.md.
 """
 from __future__ import annotations
 
-import json
+import heapq
 import logging
-import threading
-from dataclasses import dataclass
-
-from sqlalchemy import and_, insert, select, update
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+import secrets
+from bisect import bisect_left, insort
+from collections import defaultdict, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from config.schema import HallConfig
 from drivers.core.clock import Clock
+from hall_controller.errors import BadRequest, HallError, LimitReached, NotFound
+from hall_controller.store.db import TICKET_MUTABLE
+from hall_controller.store.journal import RECENT_CALLS, WINDOW_REQUESTS, Journal
 from hall_protocol.days import day_start, iso, service_day
-from hall_controller.errors import BadRequest, Conflict, LimitReached, NotFound
-from hall_controller.store import db
 
 log = logging.getLogger(__name__)
 
 # Seconds of waiting a priority class is worth when ordering calls (docs/queue.md).
 PRIORITY_BONUS = {"normal": 0.0, "appointment": 600.0, "green": 900.0, "returning": 1200.0, "front": 1e9}
 ACTIVE = ("called", "serving")
+OPEN = ("waiting", *ACTIVE)
+OCCUPANCY_RECENT = 20      # finished tickets per service the estimate learns from
+RATE_SPAN_S = 1800.0       # arrivals over this much recent time give the rate of tickets to come
 
 
-@dataclass
+@dataclass(eq=False)
 class Ticket:
-    id: int
     number: str
     service: str
     priority: str
@@ -44,22 +54,95 @@ class Ticket:
     target_window: int | None = None
     started_at: float | None = None
     lang: str = "zh"
+    id: int | None = None          # the database's id, once committed
+    order: int = 0                 # issue order within the hall: breaks ties of queued_at
+    seq: int = 0
+    request_id: str = ""
+    source: str = ""
+    finished_at: float | None = None
+    appointment_code: str | None = None
+    guide: bool = False
+    clerk: str | None = None       # the last clerk who acted on it (ratings name them)
+    requeues: int = 0
+    token: str = ""                # unguessable, for the citizen's phone page
+
+    @property
+    def bonus(self) -> float:
+        return PRIORITY_BONUS.get(self.priority, 0.0)
+
+    @property
+    def line(self) -> tuple[str, float, int | None]:
+        return self.service, self.bonus, self.target_window
+
+    @property
+    def key(self) -> tuple[float, int]:
+        return self.queued_at, self.order
+
+    def values(self) -> dict:
+        """What its transitions change, as the database keeps it (store/db.py TICKET_MUTABLE)."""
+        return {c: getattr(self, c) for c in TICKET_MUTABLE}
+
+    def row(self, hall: str) -> dict:
+        return {**self.values(), "hall": hall, "day": self.day, "seq": self.seq, "number": self.number,
+                "request_id": self.request_id, "source": self.source, "lang": self.lang, "issued_at": self.issued_at,
+                "appointment_code": self.appointment_code, "guide": self.guide, "token": self.token}
 
     @classmethod
-    def from_row(cls, row) -> "Ticket":
-        m = row._mapping
-        return cls(id=m["id"], number=m["number"], service=m["service"], priority=m["priority"],
+    def from_row(cls, m) -> "Ticket":
+        return cls(id=m["id"], order=m["id"], number=m["number"], service=m["service"], priority=m["priority"],
                    state=m["state"], window=m["window"], issued_at=m["issued_at"], queued_at=m["queued_at"],
-                   called_at=m["called_at"], recalls=m["recalls"], day=m["day"],
-                   target_window=m["target_window"], started_at=m["started_at"], lang=m["lang"])
+                   called_at=m["called_at"], recalls=m["recalls"], day=m["day"], target_window=m["target_window"],
+                   started_at=m["started_at"], lang=m["lang"], seq=m["seq"], request_id=m["request_id"],
+                   source=m["source"], finished_at=m["finished_at"], appointment_code=m["appointment_code"],
+                   guide=bool(m["guide"]), clerk=m["clerk"], requeues=m["requeues"] or 0, token=m["token"] or "")
+
+
+@dataclass
+class Window:
+    number: int
+    state: str = "idle"
+    ticket: Ticket | None = None   # the window's current ticket (called or serving)
+    since: float | None = None
+    reason: str | None = None
+    clerk: str | None = None
+    known: bool = False            # its clerk has signed on at least once (it has a row)
+
+    def as_dict(self) -> dict:
+        return {"window": self.number, "state": self.state,
+                "ticket_id": None if self.ticket is None else self.ticket.id,
+                "since": self.since, "reason": self.reason, "clerk": self.clerk}
+
+
+@dataclass
+class Call:
+    number: str
+    window: int
+    service: str
+    at: float
+
+
+@dataclass
+class Learned:
+    """What the estimate learns from today, kept up to date as tickets are issued and finished."""
+
+    spans: dict[str, deque] = field(default_factory=lambda: defaultdict(lambda: deque(maxlen=OCCUPANCY_RECENT)))
+    arrivals: dict[tuple[str, str], deque] = field(default_factory=lambda: defaultdict(deque))
+    first_issued: float | None = None
 
 
 class HallQueue:
-    """Tickets and windows of one hall, over a shared engine (several halls may share it)."""
+    """Tickets and windows of one hall. Several halls may share an engine and its journal."""
 
-    def __init__(self, engine: Engine, hall: HallConfig, clock: Clock) -> None:
+    def __init__(self, engine, hall: HallConfig, clock: Clock, journal: Journal | None = None) -> None:
         self.engine, self.hall, self.clock = engine, hall, clock
-        self._lock = threading.RLock()
+        self.journal = journal or Journal.for_engine(engine)
+        self.stale = True
+        self.day = ""
+        self._order = 0
+        self.version = 0  # counts the units that changed the hall (answers and states compare it)
+        self._reset()
+        with self.journal.lock:
+            self.load()
 
     # -- time ----------------------------------------------------------------------------
     def now(self) -> float:
@@ -71,6 +154,154 @@ class HallQueue:
     def iso(self, ts: float | None) -> str | None:
         return None if ts is None else iso(ts, self.hall.timezone)
 
+    # -- memory and its rebuild ------------------------------------------------------------
+    def _reset(self) -> None:
+        self.tickets: dict[str, Ticket] = {}
+        self.requests: dict[str, Ticket] = {}
+        self.tokens: dict[str, Ticket] = {}
+        self.lines: dict[tuple[str, float, int | None], list[Ticket]] = {}
+        self.windows: dict[int, Window] = {w.number: Window(w.number) for w in self.hall.windows}
+        self.seqs: dict[str, int] = {}
+        self.calls: deque[Call] = deque(maxlen=RECENT_CALLS)
+        self.learned = Learned()
+        self.window_requests: dict[str, tuple[str, str | None]] = {}  # request id -> (action, ticket number)
+        self._leftovers: list[Ticket] = []  # open tickets of earlier days, expired by roll_over
+
+    def load(self) -> None:
+        """Rebuild memory from the database (under the journal's lock)."""
+        rows = self.journal.load_hall(self.hall.id, self.today())
+        self._reset()
+        self.day = rows.day
+        for m in rows.tickets:
+            t = Ticket.from_row(m)
+            self._order = max(self._order, t.order)
+            if t.day != self.day:
+                self._leftovers.append(t)
+                continue
+            self.tickets[t.number] = t
+            self.requests[t.request_id] = t
+            prefix = t.number[0]  # the issuing service; a transfer changes only `service`
+            self.seqs[prefix] = max(self.seqs.get(prefix, 0), t.seq)
+            if t.token:
+                self.tokens[t.token] = t
+            self._learn_issue(t)
+            if t.state == "waiting":
+                self._enqueue(t)
+        for t in sorted((t for t in self.tickets.values() if t.state in ("done", "no_show")),
+                        key=lambda t: t.finished_at or 0):
+            self._learn_finish(t)
+        by_id = {t.id: t for t in self.tickets.values()}
+        for m in rows.windows:
+            w = self.windows.get(m["window"])
+            if w is None:
+                continue
+            w.state, w.since, w.reason, w.clerk, w.known = m["state"], m["since"], m["reason"], m["clerk"], True
+            w.ticket = by_id.get(m["ticket_id"])
+        for t in self.tickets.values():  # the current ticket of each window is its newest active one
+            if t.state in ACTIVE and t.window in self.windows:
+                w = self.windows[t.window]
+                if w.ticket is None or w.ticket.state not in ACTIVE or (w.ticket.called_at or 0) < (t.called_at or 0):
+                    w.ticket = t
+        for w in self.windows.values():
+            if w.ticket is not None and w.ticket.state not in ACTIVE:
+                w.ticket = None
+        for e in rows.calls:
+            self.calls.append(Call(e["number"], e["window"], e["service"], e["at"]))
+        for request_id, action, number in rows.window_requests:
+            self.window_requests[request_id] = (action, number)
+        self.stale = False
+
+    @contextmanager
+    def unit(self) -> Iterator[None]:
+        """One unit of work: memory first, its journal entries committed with it (now, or with
+        the batch it belongs to). A failure that is not a refusal leaves the hall to be
+        rebuilt from the database, so memory never runs ahead of what is stored."""
+        with self.journal.lock:
+            if self.stale:
+                self.journal.flush_if_pending()
+                self.load()
+            if self.today() != self.day:
+                self.roll_over()
+            mark = self.journal.mark()
+            with self.journal.unit(self):
+                try:
+                    yield
+                except HallError:
+                    raise
+                except BaseException:
+                    self.journal.undo(mark)
+                    self.stale = True
+                    raise
+                if self.journal.mark() != mark:
+                    self.version += 1
+
+    # -- the journal -------------------------------------------------------------------------
+    def event(self, kind: str, t: Ticket | None, at: float, window: int | None = None, clerk: str | None = None,
+              data: dict | None = None, day: str | None = None) -> None:
+        self.journal.event(self.hall.id, day or (t.day if t is not None else self.day), kind, t, at, window, clerk,
+                           data)
+        if kind in ("called", "recalled") and t is not None and window is not None:
+            self.calls.append(Call(t.number, window, t.service, at))
+
+    def touch(self, t: Ticket, **values) -> Ticket:
+        """Change a ticket, keeping its line in the calling order and the journal up to date."""
+        if t.state == "waiting":
+            self._dequeue(t)
+        for k, v in values.items():
+            setattr(t, k, v)
+        if t.state == "waiting":
+            self._enqueue(t)
+        elif t.state in ("done", "no_show") and "finished_at" in values:
+            self._learn_finish(t)
+        self.journal.ticket_changed(self.hall.id, t)
+        return t
+
+    def set_window(self, window: int, state: str, ticket: Ticket | None, reason: str | None = None,
+                   clerk: str | None = None) -> Window:
+        w = self.windows[window]
+        w.state, w.ticket, w.since, w.reason, w.clerk, w.known = state, ticket, self.now(), reason, clerk, True
+        self.journal.window_changed(self.hall.id, w)
+        return w
+
+    # -- the lines of the calling order -------------------------------------------------------
+    def _enqueue(self, t: Ticket) -> None:
+        insort(self.lines.setdefault(t.line, []), t, key=lambda x: x.key)
+
+    def _dequeue(self, t: Ticket) -> None:
+        line = self.lines.get(t.line, [])
+        i = bisect_left(line, t.key, key=lambda x: x.key)
+        while i < len(line) and line[i] is not t:
+            i += 1
+        if i < len(line):
+            line.pop(i)
+        if not line:
+            self.lines.pop(t.line, None)
+
+    # -- what the estimate learns --------------------------------------------------------------
+    def _learn_issue(self, t: Ticket) -> None:
+        lr = self.learned
+        if lr.first_issued is None or t.issued_at < lr.first_issued:
+            lr.first_issued = t.issued_at
+        lr.arrivals[(t.service, t.priority)].append(t.issued_at)
+
+    def _learn_finish(self, t: Ticket) -> None:
+        if t.called_at is not None and t.finished_at is not None:
+            self.learned.spans[t.service].append(t.finished_at - t.called_at)
+
+    def arrival_rates(self, now: float) -> dict[tuple[str, str], float]:
+        lr = self.learned
+        if lr.first_issued is None:
+            return {}
+        span = max(min(RATE_SPAN_S, now - lr.first_issued), 600.0)
+        out = {}
+        for key, times in lr.arrivals.items():
+            while times and times[0] <= now - RATE_SPAN_S:
+                times.popleft()
+            n = sum(1 for at in times if at > now - span)
+            if n:
+                out[key] = n / span
+        return out
+
     # -- issuing -------------------------------------------------------------------------
     def issue(self, service: str, request_id: str, *, source: str, priority: str = "normal",
               appointment_code: str | None = None, lang: str = "zh", guide: bool = False) -> tuple[Ticket, bool]:
@@ -81,48 +312,28 @@ class HallQueue:
             raise BadRequest(f"unknown service {service!r}") from err
         if priority not in ("normal", "appointment", "green"):
             raise BadRequest(f"unknown priority {priority!r}")
-        with self._lock:
-            for attempt in range(5):
-                try:
-                    with self.engine.begin() as conn:
-                        existing = conn.execute(select(db.tickets).where(and_(
-                            db.tickets.c.hall == self.hall.id, db.tickets.c.request_id == request_id))).first()
-                        if existing is not None:
-                            return Ticket.from_row(existing), False
-                        now, day = self.now(), self.today()
-                        seq = self._next_seq(conn, day, service)
-                        if seq > svc.daily_limit:
-                            raise LimitReached(f"service {service} has issued its {svc.daily_limit} tickets for today")
-                        number = f"{service}{seq:03d}"
-                        tid = conn.execute(insert(db.tickets).values(
-                            hall=self.hall.id, day=day, service=service, seq=seq, number=number,
-                            priority=priority, state="waiting", request_id=request_id, source=source,
-                            lang=lang, issued_at=now, queued_at=now, recalls=0,
-                            appointment_code=appointment_code)).inserted_primary_key[0]
-                        self._event(conn, "issued", tid, number, service, day, now,
-                                    data={"priority": priority, "source": source, **({"guide": True} if guide else {})})
-                        row = conn.execute(select(db.tickets).where(db.tickets.c.id == tid)).one()
-                        return Ticket.from_row(row), True
-                except IntegrityError:
-                    # Another controller process took the same number or request id: try again.
-                    log.info("issue collided (attempt %d), retrying", attempt + 1)
-            raise Conflict("could not issue a ticket, the database stays busy")
-
-    def _next_seq(self, conn: Connection, day: str, service: str) -> int:
-        key = and_(db.sequences.c.hall == self.hall.id, db.sequences.c.day == day, db.sequences.c.service == service)
-        res = conn.execute(update(db.sequences).where(key).values(last_seq=db.sequences.c.last_seq + 1)
-                           .returning(db.sequences.c.last_seq)).first()
-        if res is not None:
-            return res[0]
-        conn.execute(insert(db.sequences).values(hall=self.hall.id, day=day, service=service, last_seq=1))
-        return 1
-
-    def _event(self, conn: Connection, kind: str, ticket_id: int | None, number: str | None,
-               service: str | None, day: str, at: float, window: int | None = None,
-               clerk: str | None = None, data: dict | None = None) -> None:
-        conn.execute(insert(db.events).values(
-            hall=self.hall.id, day=day, ticket_id=ticket_id, number=number, service=service, kind=kind,
-            at=at, window=window, clerk=clerk, data=json.dumps(data, ensure_ascii=False) if data else None))
+        with self.unit():
+            existing = self.requests.get(request_id)
+            if existing is not None:
+                return existing, False
+            seq = self.seqs.get(service, 0) + 1
+            if seq > svc.daily_limit:
+                raise LimitReached(f"service {service} has issued its {svc.daily_limit} tickets for today")
+            self.seqs[service] = seq
+            now = self.now()
+            self._order += 1
+            t = Ticket(number=f"{service}{seq:03d}", service=service, priority=priority, state="waiting", window=None,
+                       issued_at=now, queued_at=now, called_at=None, recalls=0, day=self.day, order=self._order,
+                       seq=seq, request_id=request_id, source=source, lang=lang, appointment_code=appointment_code,
+                       guide=guide, token=secrets.token_urlsafe(16))
+            self.tickets[t.number] = t
+            self.requests[request_id] = t
+            self.tokens[t.token] = t
+            self._enqueue(t)
+            self._learn_issue(t)
+            self.journal.ticket_new(self.hall.id, t)
+            self.event("issued", t, now, data={"priority": priority, "source": source, **({"guide": True} if guide else {})})
+            return t, True
 
     # -- the day boundary ------------------------------------------------------------------
     def roll_over(self) -> int:
@@ -131,85 +342,141 @@ class HallQueue:
         Tickets of earlier days still waiting, called or serving become `expired` (with an
         event in their own day), and windows last touched before today's start are closed:
         their clerks sign on again. Returns the number of tickets expired."""
-        today = self.today()
-        start = day_start(today, self.hall.timezone, self.hall.day_starts_at).timestamp()
-        with self._lock, self.engine.begin() as conn:
-            stale = conn.execute(select(db.tickets).where(and_(
-                db.tickets.c.hall == self.hall.id, db.tickets.c.day < today,
-                db.tickets.c.state.in_(("waiting",) + ACTIVE)))).all()
+        with self.journal.lock, self.journal.unit(self):
+            today = self.today()
+            if today == self.day and not self._leftovers:
+                return 0
             now = self.now()
-            for row in stale:
-                t = Ticket.from_row(row)
-                conn.execute(update(db.tickets).where(db.tickets.c.id == t.id).values(state="expired", finished_at=now))
-                self._event(conn, "expired", t.id, t.number, t.service, t.day, now, t.window,
-                            data={"was": t.state})
-            conn.execute(update(db.windows).where(and_(
-                db.windows.c.hall == self.hall.id, db.windows.c.since < start, db.windows.c.state != "closed"))
-                .values(state="closed", ticket_id=None, since=now, reason=None))
+            stale = [t for t in self.tickets.values() if t.state in OPEN and t.day < today] + self._leftovers
+            for t in stale:
+                was = t.state
+                t.state, t.finished_at = "expired", now
+                self.journal.ticket_changed(self.hall.id, t)
+                self.event("expired", t, now, t.window, data={"was": was}, day=t.day)
+            start = day_start(today, self.hall.timezone, self.hall.day_starts_at).timestamp()
+            windows = self.windows
+            if today != self.day:
+                old = {n: w for n, w in windows.items()}
+                self._reset()
+                self.day = today
+                for n, w in old.items():  # keep the windows' rows; the day's tickets start anew
+                    self.windows[n] = w
+                    w.ticket = None
+                windows = self.windows
+            self._leftovers = []
+            for w in windows.values():
+                if w.known and (w.since or 0) < start and w.state != "closed":
+                    w.state, w.ticket, w.since, w.reason = "closed", None, now, None
+                    self.journal.window_changed(self.hall.id, w)
         if stale:
             log.info("hall %s: day %s begins, %d tickets of earlier days expired", self.hall.id, today, len(stale))
         return len(stale)
 
     # -- queries -------------------------------------------------------------------------
-    def waiting(self, conn: Connection | None = None, services: list[str] | None = None) -> list[Ticket]:
-        q = select(db.tickets).where(and_(db.tickets.c.hall == self.hall.id, db.tickets.c.day == self.today(),
-                                          db.tickets.c.state == "waiting")).order_by(db.tickets.c.queued_at)
-        if services is not None:
-            q = q.where(db.tickets.c.service.in_(services))
-        return [Ticket.from_row(r) for r in self._rows(q, conn)]
+    def fresh(self) -> None:
+        if self.stale or self.today() != self.day:
+            with self.unit():
+                pass
 
-    def _rows(self, q, conn: Connection | None) -> list:
-        """Run a query on the caller's transaction, or on a connection of its own."""
-        if conn is not None:
-            return conn.execute(q).all()
-        with self.engine.connect() as c:
-            return c.execute(q).all()
+    def waiting(self, services: list[str] | None = None) -> list[Ticket]:
+        """Today's waiting tickets, first queued first."""
+        with self.journal.lock:
+            self.fresh()
+            out = [t for key, line in self.lines.items() if services is None or key[0] in services for t in line]
+        return sorted(out, key=lambda t: t.key)
 
-    def ticket(self, number: str, conn: Connection | None = None) -> Ticket:
-        q = select(db.tickets).where(and_(db.tickets.c.hall == self.hall.id, db.tickets.c.day == self.today(),
-                                          db.tickets.c.number == number))
-        row = next(iter(self._rows(q, conn)), None)
-        if row is None:
+    def waiting_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for (service, _, _), line in self.lines.items():
+            counts[service] += len(line)
+        return counts
+
+    def ticket(self, number: str) -> Ticket:
+        with self.journal.lock:
+            self.fresh()
+            t = self.tickets.get(number)
+        if t is None:
             raise NotFound(f"no ticket {number} today")
-        return Ticket.from_row(row)
+        return t
+
+    def by_token(self, token: str) -> Ticket | None:
+        """Today's ticket with this phone-page token, or None."""
+        return self.tokens.get(token)
 
     def score(self, t: Ticket, window: int, now: float) -> float:
         weight = self.hall.window(window).services.get(t.service, 0.0)
-        return (now - t.queued_at) * weight + PRIORITY_BONUS.get(t.priority, 0.0)
+        return (now - t.queued_at) * weight + t.bonus
 
-    def ordered_for(self, window: int, conn: Connection | None = None) -> list[Ticket]:
+    def _lines_for(self, window: int) -> list[list[Ticket]]:
+        served = self.hall.window(window).services
+        return [line for (service, _, only), line in self.lines.items()
+                if line and service in served and only in (None, window)]
+
+    def next_for(self, window: int) -> Ticket | None:
+        """The ticket `call_next` at this window calls: the head of the line with the highest score."""
+        now, best, best_key = self.now(), None, None
+        for line in self._lines_for(window):
+            t = line[0]
+            key = (self.score(t, window, now), -t.queued_at, -t.order)
+            if best_key is None or key > best_key:
+                best, best_key = t, key
+        return best
+
+    def ordered_for(self, window: int, limit: int | None = None) -> list[Ticket]:
         """The waiting tickets this window may call, in the order it would call them."""
-        services = list(self.hall.window(window).services)
-        now = self.now()
-        cands = [t for t in self.waiting(conn, services) if t.target_window in (None, window)]
-        return sorted(cands, key=lambda t: (-self.score(t, window, now), t.queued_at, t.id))
+        with self.journal.lock:
+            self.fresh()
+            now = self.now()
+            lines = self._lines_for(window)
+            heads = [(-self.score(line[0], window, now), line[0].queued_at, line[0].order, i, 0)
+                     for i, line in enumerate(lines)]
+            heapq.heapify(heads)
+            out: list[Ticket] = []
+            while heads and (limit is None or len(out) < limit):
+                _, _, _, i, j = heapq.heappop(heads)
+                out.append(lines[i][j])
+                if j + 1 < len(lines[i]):
+                    t = lines[i][j + 1]
+                    heapq.heappush(heads, (-self.score(t, window, now), t.queued_at, t.order, i, j + 1))
+        return out
+
+    def waiting_total_for(self, window: int) -> int:
+        return sum(len(line) for line in self._lines_for(window))
 
     def people_ahead(self, t: Ticket) -> int:
-        waiting = self.waiting(services=[t.service])
-        return sum(1 for w in waiting if (w.queued_at, w.id) < (t.queued_at, t.id)
-                   or PRIORITY_BONUS.get(w.priority, 0) > PRIORITY_BONUS.get(t.priority, 0))
+        """Waiting tickets of the same service called before this one: those queued earlier
+        in a line of no more priority, and every ticket of a line with more."""
+        with self.journal.lock:
+            n = 0
+            for (service, bonus, _), line in self.lines.items():
+                if service != t.service:
+                    continue
+                if bonus > t.bonus:
+                    n += len(line)
+                else:
+                    n += bisect_left(line, t.key, key=lambda x: x.key)
+        return n
 
-    def window_state(self, window: int, conn: Connection | None = None) -> dict:
-        q = select(db.windows).where(and_(db.windows.c.hall == self.hall.id, db.windows.c.window == window))
-        row = next(iter(self._rows(q, conn)), None)
-        if row is None:
-            return {"window": window, "state": "idle", "ticket_id": None, "since": None, "reason": None, "clerk": None}
-        return dict(row._mapping)
+    def window_state(self, window: int) -> dict:
+        with self.journal.lock:
+            self.fresh()
+            w = self.windows.get(window)
+            if w is None or not w.known:
+                return {"window": window, "state": "idle", "ticket_id": None, "since": None, "reason": None,
+                        "clerk": None}
+            return w.as_dict()
 
-    def has_window_row(self, window: int, conn: Connection | None = None) -> bool:
+    def has_window_row(self, window: int) -> bool:
         """Whether the window's clerk has ever signed on (any action); before that it is not open."""
-        q = select(db.windows.c.window).where(and_(db.windows.c.hall == self.hall.id, db.windows.c.window == window))
-        return bool(self._rows(q, conn))
+        w = self.windows.get(window)
+        return w is not None and w.known
 
-    def _set_window(self, conn: Connection, window: int, state: str, ticket_id: int | None,
-                    reason: str | None = None, clerk: str | None = None) -> None:
-        key = and_(db.windows.c.hall == self.hall.id, db.windows.c.window == window)
-        values = dict(state=state, ticket_id=ticket_id, since=self.now(), reason=reason, clerk=clerk)
-        if conn.execute(update(db.windows).where(key).values(**values)).rowcount == 0:
-            conn.execute(insert(db.windows).values(hall=self.hall.id, window=window, **values))
+    def current(self, window: int) -> Ticket | None:
+        w = self.windows.get(window)
+        t = None if w is None else w.ticket
+        return t if t is not None and t.state in ACTIVE else None
 
-    def _current(self, conn: Connection, window: int) -> Ticket | None:
-        row = conn.execute(select(db.tickets).where(and_(
-            db.tickets.c.hall == self.hall.id, db.tickets.c.day == self.today(), db.tickets.c.window == window,
-            db.tickets.c.state.in_(ACTIVE))).order_by(db.tickets.c.called_at.desc())).first()
-        return None if row is None else Ticket.from_row(row)
+    def remember_request(self, request_id: str, action: str, number: str | None) -> None:
+        self.window_requests[request_id] = (action, number)
+        while len(self.window_requests) > WINDOW_REQUESTS:
+            self.window_requests.pop(next(iter(self.window_requests)))

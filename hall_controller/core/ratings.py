@@ -11,12 +11,9 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from sqlalchemy import and_, select
-
 from hall_controller.backend.outbox import DuplicateItem, Outbox
 from hall_controller.core.queue import HallQueue
 from hall_controller.errors import Conflict
-from hall_controller.store import db
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +30,6 @@ def rating_key(hall: str, day: str, ticket: str) -> str:
     return "rating-" + hashlib.sha256(f"{hall}|{day}|{ticket}".encode()).hexdigest()[:40]
 
 
-def _clerk(q: HallQueue, ticket_id: int) -> str | None:
-    with q.engine.connect() as c:
-        return c.execute(select(db.events.c.clerk).where(and_(
-            db.events.c.ticket_id == ticket_id, db.events.c.clerk.is_not(None)))
-            .order_by(db.events.c.id.desc()).limit(1)).scalar()
-
-
 def rate(q: HallQueue, outbox: Outbox, number: str, score: int, *, reason_codes: list[str] | None = None,
          comment: str = "", matter_id: str | None = None) -> bool:
     """Store a rating; returns True when it is a repeat of the stored one. Raises NotFound,
@@ -48,7 +38,7 @@ def rate(q: HallQueue, outbox: Outbox, number: str, score: int, *, reason_codes:
     if t.state != "done":
         raise NotServed(f"ticket {number} is {t.state}; only a served ticket can be rated")
     rating = {"ticket_no": t.number, "hall_id": q.hall.id, "window_id": str(t.window or "-"),
-              "clerk_id": _clerk(q, t.id) or "-", "matter_id": matter_id, "score": score,
+              "clerk_id": t.clerk or "-", "matter_id": matter_id, "score": score,
               "reason_codes": list(reason_codes or []), "comment": comment,
               "rated_at": q.iso(q.now())}
     key = rating_key(q.hall.id, t.day, t.number)

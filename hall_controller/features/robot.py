@@ -10,7 +10,6 @@ busy, charging, in error or offline is not sent (nothing is queued for later). d
 """
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import threading
@@ -21,15 +20,12 @@ from typing import Callable
 
 import paho.mqtt.client as paho
 from pydantic import ValidationError
-from sqlalchemy import and_, select
-from sqlalchemy.exc import SQLAlchemyError
 
 from config.schema import RobotConfig
 from hall_controller.core.queue import HallQueue, Ticket
 from hall_controller.errors import HallError
 from hall_controller.features.tickets import kiosk_only
 from hall_controller.hall import Context, Feature
-from hall_controller.store import db
 from hall_protocol import contract
 from hall_protocol.contract import (Presence, RobotBoard, RobotHelpRequest, RobotState, RobotTask, RobotTaskStatus,
                                     RobotView, encode)
@@ -141,15 +137,8 @@ class RobotCoordinator(Feature):
             self._skip(q.hall.id, str(err), t.number)
 
     def asked_for_guide(self, q: HallQueue, t: Ticket) -> bool:
-        """Whether the ticket was taken with guide = true (kept in its `issued` event)."""
-        try:
-            with q.engine.connect() as c:
-                raw = c.execute(select(db.events.c.data).where(and_(
-                    db.events.c.ticket_id == t.id, db.events.c.kind == "issued"))).scalar()
-        except SQLAlchemyError as err:
-            log.warning("guide flag of %s not readable, no guide: %s", t.number, err)
-            return False
-        return bool(raw and json.loads(raw).get("guide"))
+        """Whether the ticket was taken with guide = true."""
+        return t.guide
 
     def _skip(self, hall: str, reason: str, ticket: str | None = None) -> None:
         self.skipped[reason.split(":")[0]] += 1

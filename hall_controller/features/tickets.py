@@ -1,6 +1,7 @@
 """Ticket requests from kiosks: `hall/<hall>/request/ticket/<kiosk>` -> TicketInfo.
 
-A retry with the same request id returns the same ticket; the ticket is committed before the
+Handled by the request worker (hall_controller/worker.py): a retry with the same request id
+returns the same ticket; the ticket is stored (with the others of its burst) before the
 answer, then automatic calls and the board follow."""
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ class Tickets(Feature):
 
     def start(self) -> None:
         self.ctx.router.add(contract.TICKET_REQUEST, self.handle, kind="ticket", halls=self.ctx.halls,
-                            authorize=kiosk_only(self.ctx))
+                            authorize=kiosk_only(self.ctx), worker=self.ctx.worker)
 
     def handle(self, req: Request) -> Answer:
         q = self.ctx.queues[req.hall]

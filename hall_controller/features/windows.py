@@ -1,14 +1,15 @@
 """Window commands from callers and keypads: `hall/<hall>/request/window/<caller>`.
 
 A caller may command only the window it is provisioned for (the controller's own identity
-any window). The transition is committed before the answer; then the call is announced
-(call event, robot hook), automatic calls run and the board follows."""
+any window). Every command that changes state carries a request id (a retry is applied
+once). Handled by the request worker: the transition is stored before the answer; then the
+call is announced (call event, robot hook), automatic calls run and the board follows."""
 from __future__ import annotations
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from hall_controller.core import calling
-from hall_controller.errors import Forbidden
+from hall_controller.errors import BadRequest, Forbidden
 from hall_controller.hall import Context, Feature, unavailable
 from hall_protocol import contract
 from hall_protocol.contract import WindowCommand
@@ -22,10 +23,13 @@ class Windows(Feature):
 
     def start(self) -> None:
         self.ctx.router.add(contract.WINDOW_REQUEST, self.handle, kind="window", halls=self.ctx.halls,
-                            authorize=self.authorize)
+                            authorize=self.authorize, worker=self.ctx.worker)
 
     def authorize(self, req: Request) -> None:
         cmd: WindowCommand = req.payload
+        if cmd.action != "status" and not cmd.request_id:
+            raise BadRequest(f"{cmd.action} changes the window: it needs a request_id (unique per clerk action, "
+                             "the same on a retry)")
         if req.client == self.ctx.config.controller_id:
             return
         hall = self.ctx.queues[req.hall].hall
@@ -45,6 +49,6 @@ class Windows(Feature):
         def then() -> None:
             if outcome.announce and outcome.ticket is not None:
                 self.ctx.hall.publish_call(q, outcome.ticket, cmd.window)
-            if cmd.action != "status":
+            if cmd.action != "status" and not outcome.repeated:
                 self.ctx.hall.changed(q)
         return Answer(data, then=then)

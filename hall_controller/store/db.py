@@ -39,12 +39,20 @@ tickets = Table(
     Column("finished_at", Float),
     Column("recalls", Integer, nullable=False, default=0),
     Column("appointment_code", String(64)),
+    Column("token", String(32)),                       # the phone page's unguessable address
+    Column("clerk", String(40)),                       # the last clerk who acted on it
+    Column("requeues", Integer, nullable=False, default=0, server_default="0"),
+    Column("guide", Integer, nullable=False, default=0, server_default="0"),  # asked for the guide robot
     # `service` is the queue the ticket waits in now (a transfer changes it); the number,
     # with the prefix of the service that issued it, stays the citizen's for the day.
     UniqueConstraint("hall", "day", "number", name="uq_ticket_number"),
     UniqueConstraint("hall", "request_id", name="uq_ticket_request"),
     Index("ix_tickets_waiting", "hall", "day", "state", "service"),
+    Index("ix_tickets_token", "token"),
 )
+# What a ticket's transitions change (the journal updates these, store/journal.py).
+TICKET_MUTABLE = ("service", "priority", "state", "window", "target_window", "queued_at", "called_at", "started_at",
+                  "finished_at", "recalls", "clerk", "requeues")
 
 sequences = Table(
     "sequences", metadata,
@@ -80,6 +88,35 @@ windows = Table(
     Column("reason", String(100)),
     Column("clerk", String(40)),
 )
+
+
+# Which process owns which hall (PostgreSQL, several controller processes): store/leases.py.
+hall_leases = Table(
+    "hall_leases", metadata,
+    Column("hall", String(64), primary_key=True),
+    Column("owner", String(64), nullable=False),
+    Column("token", Integer, nullable=False),     # fencing: raised by every new owner
+    Column("expires_at", Float, nullable=False),  # the database's clock, epoch seconds
+)
+
+controller_members = Table(
+    "controller_members", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("expires_at", Float, nullable=False),
+    Column("started_at", Float, nullable=False),
+)
+
+
+def upsert_windows(conn, rows: list[dict]) -> None:
+    """Insert or replace window rows (hall, window) in one statement."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    stmt = dialect_insert(windows)
+    stmt = stmt.on_conflict_do_update(index_elements=["hall", "window"], set_={
+        c: stmt.excluded[c] for c in ("state", "ticket_id", "since", "reason", "clerk")})
+    conn.execute(stmt, rows)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -128,5 +165,6 @@ def migrate(engine: Engine) -> None:
         cfg.attributes["connection"] = conn
         names = set(inspect(conn).get_table_names())
         if "tickets" in names and "alembic_version" not in names:
-            command.stamp(cfg, "0002" if "backend_outbox" in names else BASELINE)
+            stamp = "0004" if "hall_leases" in names else ("0002" if "backend_outbox" in names else BASELINE)
+            command.stamp(cfg, stamp)
         command.upgrade(cfg, "head")

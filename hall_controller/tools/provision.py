@@ -34,11 +34,12 @@ def identities(config: HallSuiteConfig, passwords: dict[str, str] | None = None)
         return passwords.get(cid) or configured or secrets.token_urlsafe(18)
 
     cid = config.controller_id
+    ids = config.controller_ids
     out = [Identity(c, "controller", pw(c, config.broker.password if c == cid else None),
-                    tuple(rules_for("controller", c, None, c))) for c in config.controller_ids]
+                    tuple(rules_for("controller", c, None, c))) for c in ids]
     for hall in config.halls:
         for d in hall.devices:
-            out.append(Identity(d.id, d.role, pw(d.id, d.password), tuple(rules_for(d.role, d.id, hall.id, cid))))
+            out.append(Identity(d.id, d.role, pw(d.id, d.password), tuple(rules_for(d.role, d.id, hall.id, ids))))
     return out
 
 

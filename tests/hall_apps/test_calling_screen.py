@@ -11,6 +11,7 @@ from hall_controller.store.db import make_engine
 from hall_protocol.contract import Board, CallInfo, WindowState
 from tests.hall_apps.ui_support import (HALL, clock, clocked_controller, endpoint, issue,  # noqa: F401 (fixtures)
                                         wait_for)
+from tests.support.fixtures import new_request_id
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def screen(broker):
 
 def test_screen_recovers_its_whole_state_after_a_broker_restart(clocked_controller, broker, device, clock, screen):
     issue(device, clock, ["A", "B"])
-    device("caller-w1").request(f"hall/{HALL}/request/window/caller-w1", {"window": 1, "action": "call_next"})
+    device("caller-w1").request(f"hall/{HALL}/request/window/caller-w1", {"window": 1, "action": "call_next", "request_id": new_request_id()})
     assert wait_for(lambda: screen.connected and screen.board is not None and screen.board.current)
     seen = screen.board.seq
     broker.stop()  # the broker keeps nothing (persistence false): it comes back empty

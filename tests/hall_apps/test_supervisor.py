@@ -26,6 +26,7 @@ from qtkit.common import application
 from tests.hall_controller.core.busy_day import play
 from tests.hall_controller.core.test_report import CST, DAY, busy_db  # noqa: F401  (fixture)
 from tests.kiosk_app.test_e2e import keep, wait_until  # noqa: F401  (fixture)
+from tests.support.fixtures import new_request_id
 
 AFTERNOON = datetime(2026, 3, 2, 15, 0, tzinfo=CST)
 
@@ -84,7 +85,7 @@ def test_live_hall_and_presence_through_the_broker(controller, device, broker):
     kiosk.request(contract.TICKET_REQUEST.format(hall="demo-hall", client="kiosk-01"),
                   {"service": "A", "request_id": "supervisor-test-1"})
     caller.request(contract.WINDOW_REQUEST.format(hall="demo-hall", client="caller-w1"),
-                   {"window": 1, "action": "call_next"})
+                   {"window": 1, "action": "call_next", "request_id": new_request_id()})
     model = SupervisorModel(controller.config.hall("demo-hall"), None, FakeClock())
     desk = supervisor_endpoint("supervisor-desk", "demo-hall", "127.0.0.1", broker.port,
                                broker.passwords["supervisor-desk"])
@@ -109,7 +110,7 @@ def test_live_hall_and_presence_through_the_broker(controller, device, broker):
         # the supervisor reads only: the broker drops its commands before the controller sees them
         handled = controller.handled
         desk.publish(contract.WINDOW_REQUEST.format(hall="demo-hall", client="supervisor-desk"),
-                     json.dumps({"window": 1, "action": "finish"}), qos=1).wait_for_publish(5)
+                     json.dumps({"window": 1, "action": "finish", "request_id": new_request_id()}), qos=1).wait_for_publish(5)
         desk.publish(contract.TICKET_REQUEST.format(hall="demo-hall", client="supervisor-desk"),
                      json.dumps({"service": "A", "request_id": "supervisor-sneak"}), qos=1).wait_for_publish(5)
         r = caller.request(contract.WINDOW_REQUEST.format(hall="demo-hall", client="caller-w1"),

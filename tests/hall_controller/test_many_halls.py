@@ -58,7 +58,7 @@ def test_each_hall_numbers_and_calls_on_its_own(two_halls):
     screen.subscribe("hall/village-01/state/board",
                      lambda m: (boards.append(json.loads(m.payload)), boards[-1]["current"] and got.set()))
     caller = connect("caller-v1")
-    out = caller.request("hall/village-01/request/window/caller-v1", {"window": 1, "action": "call_next"})
+    out = caller.request("hall/village-01/request/window/caller-v1", {"window": 1, "action": "call_next", "request_id": new_request_id()})
     assert out["data"]["ticket"]["number"] == "A001"
     assert got.wait(5)
     assert boards[-1]["hall"] == "village-01" and boards[-1]["waiting"] == {"A": 0}
@@ -76,16 +76,22 @@ def test_a_device_cannot_act_in_another_hall(two_halls):
     # A town caller naming the village's window is refused by the controller too.
     caller = connect("caller-w1")
     with pytest.raises(MqttError):
-        caller.request("hall/village-01/request/window/caller-w1", {"window": 1, "action": "call_next"},
+        caller.request("hall/village-01/request/window/caller-w1", {"window": 1, "action": "call_next", "request_id": new_request_id()},
                        timeout=1.5)
 
 
 def test_controller_refuses_tickets_for_a_kiosk_of_another_hall_even_past_the_broker(two_halls):
     """Defence in depth: should the broker's rules be too wide, the controller checks too.
-    (The probe's broker rights are wider than any device's.)"""
+    (The probe's broker rights are wider than any device's.) Under another device's topic the
+    probe can only name its own reply topic, which is not the topic's device's: the request is
+    refused unexecuted and unanswered. Under its own id, it is not a kiosk of the hall."""
     c, connect = two_halls
-    answer = connect("probe").request("hall/demo-hall/request/ticket/kiosk-v1",
-                                      {"service": "A", "request_id": new_request_id()})
+    probe = connect("probe")
+    with pytest.raises(MqttError, match="no answer"):
+        probe.request("hall/demo-hall/request/ticket/kiosk-v1", {"service": "A", "request_id": new_request_id()},
+                      timeout=1.5)
+    assert c.rejected["reply_topic"] == 1
+    answer = probe.request("hall/demo-hall/request/ticket/probe", {"service": "A", "request_id": new_request_id()})
     assert answer["status"] == "error" and answer["code"] == "forbidden" and "not a kiosk" in answer["error"]
     assert c.queues["demo-hall"].waiting() == []
 

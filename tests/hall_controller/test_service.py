@@ -39,7 +39,7 @@ def test_ticket_request_and_call_reach_the_board(controller, device):
     screen.subscribe(contract.CALL_EVENT.format(hall=HALL),
                      lambda m: (calls.append(json.loads(m.payload)), got_call.set()))
     caller = device("caller-w1")
-    r = caller.request(window_topic("caller-w1"), {"window": 1, "action": "call_next"})
+    r = caller.request(window_topic("caller-w1"), {"window": 1, "action": "call_next", "request_id": new_request_id()})
     assert r["status"] == "ok" and r["data"]["ticket"]["number"] == "A001"
     assert got_call.wait(5)
     assert calls[0]["text_zh"] == "请 A001 号到 1 号窗口办理"
@@ -51,7 +51,7 @@ def test_ticket_request_and_call_reach_the_board(controller, device):
 def test_screen_rebuilds_from_retained_board(controller, device):
     kiosk = device("kiosk-01")
     kiosk.request(ticket_topic("kiosk-01"), {"service": "B", "request_id": new_request_id()})
-    device("caller-w3").request(window_topic("caller-w3"), {"window": 3, "action": "call_next"})
+    device("caller-w3").request(window_topic("caller-w3"), {"window": 3, "action": "call_next", "request_id": new_request_id()})
     late = device("screen-main")  # connects after the call: the retained board has it
     got = threading.Event()
     boards = []
@@ -86,7 +86,7 @@ def test_malformed_requests_get_clear_errors_and_change_nothing(controller, devi
 
 def test_caller_may_only_command_its_own_window(controller, device):
     caller = device("caller-w1")
-    r = caller.request(window_topic("caller-w1"), {"window": 2, "action": "call_next"})
+    r = caller.request(window_topic("caller-w1"), {"window": 2, "action": "call_next", "request_id": new_request_id()})
     assert r["status"] == "error" and r["code"] == "forbidden"
 
 
@@ -96,7 +96,7 @@ def test_broker_refuses_kiosk_calling_and_screen_publishing(controller, device, 
     kiosk.request(ticket_topic("kiosk-01"), {"service": "A", "request_id": new_request_id()})
     # a kiosk publishing a window command, even under a caller's topic, is dropped by Mosquitto
     for topic in (window_topic("kiosk-01"), window_topic("caller-w1")):
-        info = kiosk.publish(topic, json.dumps({"window": 1, "action": "call_next"}), qos=1)
+        info = kiosk.publish(topic, json.dumps({"window": 1, "action": "call_next", "request_id": new_request_id()}), qos=1)
         info.wait_for_publish(5)
     screen = device("screen-main")
     info = screen.publish(ticket_topic("screen-main"), json.dumps({"service": "A", "request_id": new_request_id()}))
@@ -134,7 +134,7 @@ def test_auto_call_announces_to_the_signed_on_window(suite_config, broker, datab
         screen.subscribe(contract.CALL_EVENT.format(hall=HALL),
                          lambda m: (calls.append(json.loads(m.payload)), got.set()))
         caller = device("caller-w2")
-        assert caller.request(window_topic("caller-w2"), {"window": 2, "action": "open"})["status"] == "ok"
+        assert caller.request(window_topic("caller-w2"), {"window": 2, "action": "open", "request_id": new_request_id()})["status"] == "ok"
         kiosk = device("kiosk-01")
         r = kiosk.request(ticket_topic("kiosk-01"), {"service": "D", "request_id": new_request_id()})
         assert r["status"] == "ok"

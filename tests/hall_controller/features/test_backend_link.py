@@ -17,6 +17,7 @@ from kiosk_app.clients.backend import BackendUnavailable, KioskBackend
 from kiosk_app.clients.ticketing import TicketClient
 from reference_backend.process import ServerProcess
 from tests.support.platform import backend_hall, start_controller
+from tests.support.fixtures import new_request_id
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ class ScriptedHall:
     def window(self, n: int, action: str) -> dict:
         ep = self.callers[n]
         r = ep.request(contract.WINDOW_REQUEST.format(hall=HALL, client=ep.client_id),
-                       {"window": n, "action": action}, timeout=10)
+                       {"window": n, "action": action, "request_id": new_request_id()}, timeout=10)
         assert r["status"] == "ok", r
         return r["data"]
 

@@ -8,6 +8,7 @@ from hall_protocol import contract
 from kiosk_app.clients.backend import KioskBackend
 from kiosk_app.clients.ticketing import TicketClient
 from kiosk_app.flows.civic import CivicPages
+from tests.support.fixtures import new_request_id
 
 
 @pytest.fixture
@@ -50,8 +51,8 @@ def test_rating_a_served_ticket_once(pages: CivicPages, device) -> None:
     assert pages.submit().message == "该号码尚未办结，办结后再评价"  # not served yet
     caller = device("caller-w1")
     topic = contract.WINDOW_REQUEST.format(hall=HALL, client="caller-w1")
-    caller.request(topic, {"window": 1, "action": "call", "ticket": t.number})
-    caller.request(topic, {"window": 1, "action": "finish"})
+    caller.request(topic, {"window": 1, "action": "call", "request_id": new_request_id(), "ticket": t.number})
+    caller.request(topic, {"window": 1, "action": "finish", "request_id": new_request_id()})
     pages.start_rating(t.number)
     pages.choose_score(2)
     pages.toggle_reason("slow")

@@ -15,6 +15,7 @@ from kiosk_app.clients.backend import BackendBroken, BackendUnavailable, KioskBa
 from kiosk_app.clients.ticketing import TicketClient
 from reference_backend.process import ServerProcess
 from tests.support.platform import make_client
+from tests.support.fixtures import new_request_id
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def kiosk(hall, device) -> KioskBackend:
 def window(device, n: int):
     ep = device(f"caller-w{n}")
     return lambda action, **kw: ep.request(contract.WINDOW_REQUEST.format(hall=HALL, client=ep.client_id),
-                                           {"window": n, "action": action, **kw})
+                                           {"window": n, "action": action, "request_id": new_request_id(), **kw})
 
 
 def test_catalogue_and_guide_need_no_id(kiosk: KioskBackend) -> None:

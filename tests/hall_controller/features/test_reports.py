@@ -18,8 +18,8 @@ def test_a_desk_gets_the_days_tables_from_the_event_log(controller, device):
         assert kiosk.request(contract.TICKET_REQUEST.format(hall=HALL, client="kiosk-01"),
                              {"service": s, "request_id": new_request_id()})["status"] == "ok"
     window = contract.WINDOW_REQUEST.format(hall=HALL, client="caller-w1")
-    assert caller.request(window, {"window": 1, "action": "call_next"})["status"] == "ok"
-    assert caller.request(window, {"window": 1, "action": "finish"})["status"] == "ok"
+    assert caller.request(window, {"window": 1, "action": "call_next", "request_id": new_request_id()})["status"] == "ok"
+    assert caller.request(window, {"window": 1, "action": "finish", "request_id": new_request_id()})["status"] == "ok"
     day = controller.queues[HALL].today()
     topic = contract.REPORT_REQUEST.format(hall=HALL, client="supervisor-desk")
     answer = desk.request(topic, {"day_from": day, "by": ["service", "window"]})

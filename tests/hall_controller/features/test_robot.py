@@ -62,7 +62,7 @@ def take(kiosk, service="A", **extra):
 
 def call(caller, window):
     r = caller.request(contract.WINDOW_REQUEST.format(hall=HALL, client=caller.client_id),
-                       {"window": window, "action": "call_next"})
+                       {"window": window, "action": "call_next", "request_id": new_request_id()})
     assert r["status"] == "ok", r
     return r["data"]["ticket"]["number"]
 
@@ -201,7 +201,7 @@ def test_broker_refuses_robot_publishing_elsewhere(make_controller, device):
                                {"service": "A", "request_id": new_request_id()}).encode()),
                            (contract.ROBOT_REQUEST.format(hall=HALL, client=ROBOT), json.dumps(
                                {"request_id": new_request_id()}).encode()),
-                           (contract.WINDOW_REQUEST.format(hall=HALL, client=ROBOT), b'{"window": 1, "action": "call_next"}'),
+                           (contract.WINDOW_REQUEST.format(hall=HALL, client=ROBOT), b'{"window": 1, "action": "call_next", "request_id": new_request_id()}'),
                            (contract.ROBOT_TASK.format(hall=HALL, robot=ROBOT), b"{}")]:
         rogue.publish(topic, payload, qos=1).wait_for_publish(5)
     rogue.publish(contract.ROBOT_STATE.format(hall=HALL, robot=ROBOT), b'{"x": 1}', qos=1).wait_for_publish(5)

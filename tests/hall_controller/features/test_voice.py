@@ -34,7 +34,7 @@ def issue(device, n, service="A"):
 
 def command(device, window, action):
     caller = device(f"caller-w{window}")
-    answer = caller.request(f"hall/{HALL}/request/window/caller-w{window}", {"window": window, "action": action})
+    answer = caller.request(f"hall/{HALL}/request/window/caller-w{window}", {"window": window, "action": action, "request_id": new_request_id()})
     assert answer["status"] == "ok", answer
     return answer
 

@@ -13,6 +13,7 @@ from hall_protocol import contract
 from tests.support.privacy import watch_writes
 
 from ..services_support import HALL, build, identify
+from tests.support.fixtures import new_request_id
 
 
 @pytest.fixture
@@ -189,7 +190,7 @@ def serve(device, hall_config, number: str) -> None:
     caller = device(f"caller-w{window}")
     topic = contract.WINDOW_REQUEST.format(hall=HALL, client=f"caller-w{window}")
     for action in ({"action": "call", "ticket": number}, {"action": "finish"}):
-        assert caller.request(topic, {"window": window, **action})["status"] == "ok"
+        assert caller.request(topic, {"window": window, "request_id": new_request_id(), **action})["status"] == "ok"
 
 
 def test_the_identified_citizen_rates_the_ticket_of_their_appointment(services, server, device, suite_config):

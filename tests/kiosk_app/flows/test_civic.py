@@ -13,6 +13,7 @@ from hall_protocol import contract
 from kiosk_app.clients.backend import KioskBackend
 from kiosk_app.clients.ticketing import TicketClient
 from kiosk_app.flows.civic import BAD_REASONS, GOOD_REASONS, CivicPages, ticket_from
+from tests.support.fixtures import new_request_id
 
 HALL = "demo-hall"
 
@@ -132,7 +133,7 @@ def serve(device, hall_config, number: str) -> None:
     caller = device(f"caller-w{window}")
     topic = contract.WINDOW_REQUEST.format(hall=HALL, client=f"caller-w{window}")
     for action in ({"action": "call", "ticket": number}, {"action": "finish"}):
-        assert caller.request(topic, {"window": window, **action})["status"] == "ok"
+        assert caller.request(topic, {"window": window, "request_id": new_request_id(), **action})["status"] == "ok"
 
 
 def test_a_rating_reaches_the_platform_once_with_its_reasons(civic, device, suite_config, server):
