@@ -156,6 +156,17 @@ class HallConfig(Strict):
         raise KeyError(number)
 
 
+class LimitsConfig(Strict):
+    """What one device may ask of the controller (a flooding or broken device gets its share)."""
+
+    requests_per_s: float = Field(20.0, gt=0, le=100000, description="requests per second a device may send on "
+                                  "each request topic; what it sends beyond is dropped (and counted)")
+    burst: float = Field(40.0, ge=1, le=100000, description="requests a device may send at once before the rate "
+                         "applies")
+    queued_per_device: int = Field(64, ge=1, le=100000, description="requests of one device waiting to be "
+                                   "handled; beyond, it is answered `busy`")
+
+
 class HallSuiteConfig(Strict):
     """The hall controller's file: the broker, the database, the backend and its halls."""
 
@@ -167,6 +178,7 @@ class HallSuiteConfig(Strict):
     broker: BrokerConfig = Field(BrokerConfig(), description="see [broker]")
     database: DatabaseConfig = Field(DatabaseConfig(), description="see [database]")
     backend: BackendConfig = Field(BackendConfig(), description="see [backend]")
+    limits: LimitsConfig = Field(LimitsConfig(), description="see [limits]")
     halls: list[HallConfig] = Field(description="one or many halls (a town centre and its village stations)")
 
     @model_validator(mode="after")

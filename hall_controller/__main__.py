@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--database", help="override database.url")
     ap.add_argument("--backend-url", help="override backend.url (the platform; key and secret from the file or "
                                           "HALL_BACKEND_APP_KEY / HALL_BACKEND_SECRET)")
+    ap.add_argument("--id", help="which controller process of the file this is (controller_id or one of "
+                                 "controller_peers; default controller_id); its MQTT password from HALL_MQTT_PASSWORD")
     ap.add_argument("--announce-dir", help="speak each call into WAV files in this directory instead of the speaker")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
@@ -47,7 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     engine = make_engine(config.database.url, base_dir=Path(args.config).resolve().parent)
     password = os.environ.get("HALL_MQTT_PASSWORD", config.broker.password)
     # The loudspeaker by default; --announce-dir writes each call into WAV files instead.
-    controller = HallController(config, engine, password=password,
+    if args.id and args.id not in config.controller_ids:
+        print(f"hall-controller: --id {args.id}: {args.config} names the controllers "
+              f"{', '.join(config.controller_ids)}", file=sys.stderr)
+        return 78
+    controller = HallController(config, engine, password=password, identity=args.id,
                                 speaker=not args.announce_dir,
                                 announce_dir=Path(args.announce_dir) if args.announce_dir else None)
     stop = threading.Event()

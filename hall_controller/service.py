@@ -27,6 +27,7 @@ from hall_controller.features.tickets import Tickets, ticket_info
 from hall_controller.features.voice import Announcer
 from hall_controller.features.windows import Windows
 from hall_controller.hall import Context, Feature, HallPublisher
+from hall_controller.ownership import Ownership
 from hall_controller.store.journal import Journal
 from hall_controller.worker import RequestWorker
 from hall_protocol import contract
@@ -41,29 +42,45 @@ class HallController:
     HOUSEKEEPING_S = 15.0  # how often the day boundary is checked
 
     def __init__(self, config: HallSuiteConfig, engine, *, clock: Clock | None = None,
-                 password: str | None = None, speaker: bool = False, announce_dir: Path | None = None) -> None:
+                 password: str | None = None, speaker: bool = False, announce_dir: Path | None = None,
+                 identity: str | None = None) -> None:
         """`speaker`: announce calls through the hall PC's audio output; `announce_dir`: into
-        WAV files there instead (the demo, tests). Without either, calls are not spoken here."""
+        WAV files there instead (the demo, tests). Without either, calls are not spoken here.
+        `identity`: which of the file's controller processes this is (default the first)."""
         self.config = config
         self.clock = clock or SystemClock()
+        cid = identity or config.controller_id
+        if cid not in config.controller_ids:
+            raise ValueError(f"{cid!r} is not a controller of this file ({', '.join(config.controller_ids)})")
+        self.id = cid
         self.journal = Journal.for_engine(engine)
-        self.queues = {h.id: HallQueue(engine, h, self.clock, self.journal) for h in config.halls}
+        # Halls are shared through leases on PostgreSQL (one owner each, taken over when one
+        # dies); on SQLite this process owns them all.
+        shared = engine.dialect.name == "postgresql"
+        self.queues: dict[str, HallQueue] = {}
+        if not shared:
+            days = {h.id: HallQueue.service_day(h, self.clock) for h in config.halls}
+            rows = self.journal.load_halls(days)
+            self.queues.update({h.id: HallQueue(engine, h, self.clock, self.journal, rows[h.id])
+                                for h in config.halls})
         self._days: dict[str, str] = {}
         self._stopping = threading.Event()
-        cid = config.controller_id
         self.presence_topic = contract.PRESENCE.format(client=cid)
-        offline = Presence(state="offline", role="controller", halls=list(self.queues))
+        offline = Presence(state="offline", role="controller", halls=[])
         self.endpoint = Endpoint(cid, config.broker.host, config.broker.port,
                                  username=config.broker.username or cid,
                                  password=password if password is not None else config.broker.password,
                                  will=(self.presence_topic, encode(offline)), keepalive=config.broker.keepalive)
         self.endpoint.on_connection_change = self._connection_changed
-        self.router = Router(self.endpoint)
+        limits = config.limits
+        self.router = Router(self.endpoint, rate_per_s=limits.requests_per_s, burst=limits.burst)
         self.hall = HallPublisher(self.endpoint, self.queues, self.clock, cid)
-        self.worker = RequestWorker(self.router, self.journal, after=self.hall.flush)
+        self.worker = RequestWorker(self.router, self.journal, after=self.hall.flush,
+                                    per_client=limits.queued_per_device, on_lost=self._lost)
         self.hall.wake = self.worker.wake
         self.ctx = Context(config, engine, self.clock, self.endpoint, self.router, self.queues, self.hall,
                            self.journal, self.worker)
+        self.ownership = Ownership(self.ctx, cid, shared=shared)
         # -- the features, in start order ------------------------------------------------
         self.tickets = Tickets(self.ctx)
         self.windows = Windows(self.ctx)
@@ -113,7 +130,11 @@ class HallController:
             except Exception:  # noqa: BLE001 - a database hiccup must not end the loop
                 log.exception("housekeeping failed")
 
+    def _lost(self, halls: set[str]) -> None:
+        self.ownership.lost(halls)
+
     def start(self, timeout: float = 10.0) -> None:
+        self.ownership.start()
         self.housekeeping()
         self.worker.start()
         threading.Thread(target=self._housekeeping_loop, name="housekeeping", daemon=True).start()
@@ -126,6 +147,7 @@ class HallController:
         for feature in reversed(self.features):
             feature.stop()
         self.worker.stop()
+        self.ownership.stop()
         self.endpoint.publish(self.presence_topic, encode(Presence(state="offline", role="controller",
                                                                     halls=list(self.queues))), retain=True)
         self.endpoint.stop()
@@ -138,7 +160,7 @@ class HallController:
         self.endpoint.publish(self.presence_topic, encode(Presence(
             state="online", role="controller", halls=list(self.queues), at=self.clock.now().isoformat())),
             retain=True)
-        for hall in self.queues:
+        for hall in list(self.queues):
             self.publish_board(hall)
         for hook in list(self.ctx.on_connect):
             hook()

@@ -25,6 +25,7 @@ from typing import Any, Callable
 from sqlalchemy.exc import SQLAlchemyError
 
 from hall_controller.store.journal import Journal
+from hall_controller.store.leases import LeaseLost
 from hall_protocol.contract import Response
 from hall_protocol.router import Reply, Router
 
@@ -36,8 +37,10 @@ PER_CLIENT = 64        # requests of one device waiting at most
 
 class RequestWorker:
     def __init__(self, router: Router, journal: Journal, *, after: Callable[[], None] = lambda: None,
-                 max_batch: int = MAX_BATCH, per_client: int = PER_CLIENT) -> None:
-        self.router, self.journal, self.after = router, journal, after
+                 max_batch: int = MAX_BATCH, per_client: int = PER_CLIENT,
+                 on_lost: Callable[[set[str]], None] = lambda halls: None) -> None:
+        """`on_lost(halls)`: a commit found these halls owned by another process now."""
+        self.router, self.journal, self.after, self.on_lost = router, journal, after, on_lost
         self.max_batch, self.per_client = max_batch, per_client
         self.batches = 0
         self.largest = 0
@@ -147,7 +150,9 @@ class RequestWorker:
         with self.journal.lock:
             with self.journal.batch():
                 for route, msg in requests:
-                    replies.append(self.router.handle(route, msg))
+                    reply = self.router.handle(route, msg)
+                    if reply is not None:
+                        replies.append(reply)
                 for fn, fut in jobs:
                     try:
                         results.append((fut, fn(), None))
@@ -155,10 +160,12 @@ class RequestWorker:
                         results.append((fut, None, err))
             try:
                 self.journal.flush()
-            except SQLAlchemyError as err:
+            except (SQLAlchemyError, LeaseLost) as err:
                 stored = False
                 log.error("a batch of %d request(s) was not stored: %s", len(requests) + len(jobs), err)
                 failure = err
+        if not stored and isinstance(failure, LeaseLost):
+            self.on_lost(failure.halls)
         self.batches += 1
         self.largest = max(self.largest, len(requests))
         for reply in replies:
@@ -173,7 +180,9 @@ class RequestWorker:
             else:
                 fut.set_result(value)
 
-    def _unavailable(self, reply: Reply, err: SQLAlchemyError) -> Response:
+    def _unavailable(self, reply: Reply, err: Exception) -> Response:
+        if isinstance(err, LeaseLost):
+            return self.router.refusal(reply.msg, "unavailable", str(err), "queue")
         return self.router.refusal(reply.msg, "unavailable", f"the hall's database is not available right now "
                                    f"({type(err).__name__}); please retry (a retried request is applied once)",
                                    "queue")

@@ -234,10 +234,13 @@ class Router:
         return False
 
     # -- one request ---------------------------------------------------------------------
-    def handle(self, route: Route, msg) -> Reply:
-        """Parse, authorize and run one request; the answer, not yet published."""
+    def handle(self, route: Route, msg) -> Reply | None:
+        """Parse, authorize and run one request; the answer, not yet published. None for a
+        request of a hall this process gave up meanwhile (its new owner answers the retry)."""
         parts = route.topic.match(msg.topic) or {}
         hall, client = parts.get("hall", ""), parts.get("client", "")
+        if hall not in route.halls:
+            return None
         corr = transaction_of(msg)
         try:
             req = Request(msg, hall, client, parse(msg.payload, route.topic.model), corr)
@@ -260,7 +263,9 @@ class Router:
 
     def dispatch(self, route: Route, msg) -> None:
         """Handle one request and publish its answer at once."""
-        self.send(self.handle(route, msg))
+        reply = self.handle(route, msg)
+        if reply is not None:
+            self.send(reply)
 
     def send(self, reply: Reply) -> None:
         self.reply(reply.msg, reply.client, reply.response)

@@ -26,7 +26,7 @@ from config.schema import HallConfig
 from drivers.core.clock import Clock
 from hall_controller.errors import BadRequest, HallError, LimitReached, NotFound
 from hall_controller.store.db import TICKET_MUTABLE
-from hall_controller.store.journal import RECENT_CALLS, WINDOW_REQUESTS, Journal
+from hall_controller.store.journal import RECENT_CALLS, WINDOW_REQUESTS, HallRows, Journal
 from hall_protocol.days import day_start, iso, service_day
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,9 @@ class Learned:
 class HallQueue:
     """Tickets and windows of one hall. Several halls may share an engine and its journal."""
 
-    def __init__(self, engine, hall: HallConfig, clock: Clock, journal: Journal | None = None) -> None:
+    def __init__(self, engine, hall: HallConfig, clock: Clock, journal: Journal | None = None,
+                 rows: HallRows | None = None) -> None:
+        """`rows`: what to rebuild from, when the caller read many halls at once."""
         self.engine, self.hall, self.clock = engine, hall, clock
         self.journal = journal or Journal.for_engine(engine)
         self.stale = True
@@ -142,14 +144,18 @@ class HallQueue:
         self.version = 0  # counts the units that changed the hall (answers and states compare it)
         self._reset()
         with self.journal.lock:
-            self.load()
+            self.load(rows)
 
     # -- time ----------------------------------------------------------------------------
     def now(self) -> float:
         return self.clock.now().timestamp()
 
     def today(self) -> str:
-        return service_day(self.clock.now(), self.hall.timezone, self.hall.day_starts_at)
+        return self.service_day(self.hall, self.clock)
+
+    @staticmethod
+    def service_day(hall: HallConfig, clock: Clock) -> str:
+        return service_day(clock.now(), hall.timezone, hall.day_starts_at)
 
     def iso(self, ts: float | None) -> str | None:
         return None if ts is None else iso(ts, self.hall.timezone)
@@ -167,9 +173,10 @@ class HallQueue:
         self.window_requests: dict[str, tuple[str, str | None]] = {}  # request id -> (action, ticket number)
         self._leftovers: list[Ticket] = []  # open tickets of earlier days, expired by roll_over
 
-    def load(self) -> None:
+    def load(self, rows: HallRows | None = None) -> None:
         """Rebuild memory from the database (under the journal's lock)."""
-        rows = self.journal.load_hall(self.hall.id, self.today())
+        if rows is None or rows.day != self.today():
+            rows = self.journal.load_hall(self.hall.id, self.today())
         self._reset()
         self.day = rows.day
         for m in rows.tickets:

@@ -108,6 +108,6 @@ class BackendLink(Feature):
                                            last_error=b["last_error"]))
 
     def publish_health(self) -> None:
-        for hall in self.ctx.queues:
+        for hall in list(self.ctx.queues):
             self.ctx.endpoint.publish(contract.HEALTH.format(hall=hall), encode(self.health(hall)),
                                              qos=1, retain=True)

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from hall_controller.store import db
@@ -194,27 +194,45 @@ class Journal:
 
     # -- reading a hall back -----------------------------------------------------------------------
     def load_hall(self, hall: str, day: str) -> HallRows:
+        return self.load_halls({hall: day})[hall]
+
+    def load_halls(self, days: dict[str, str]) -> dict[str, HallRows]:
+        """What the halls' memories are rebuilt from, in a few queries however many halls:
+        today's tickets (and open ones of earlier days), windows, last calls, and the window
+        commands' request ids (retries)."""
         t, e, w = db.tickets.c, db.events.c, db.windows.c
-        out = HallRows(day=day)
+        out = {h: HallRows(day=d) for h, d in days.items()}
+        if not days:
+            return out
+        halls, first = list(days), min(days.values())
         with self.engine.connect() as c:
-            out.tickets = [r._mapping for r in c.execute(select(db.tickets).where(and_(
-                t.hall == hall, (t.day == day) | (and_(t.day < day, t.state.in_(("waiting", "called", "serving"))))))
-                .order_by(t.id))]
-            out.windows = [r._mapping for r in c.execute(select(db.windows).where(w.hall == hall))]
-            calls = c.execute(select(e.number, e.window, e.service, e.at).where(and_(
-                e.hall == hall, e.day == day, e.kind.in_(("called", "recalled")))).order_by(e.id.desc())
-                .limit(RECENT_CALLS)).all()
-            out.calls = [r._mapping for r in reversed(calls)]
-            for number, data, kind in c.execute(select(e.number, e.data, e.kind).where(and_(
-                    e.hall == hall, e.day == day, e.data.like('%"request_id"%'))).order_by(e.id.desc())
-                    .limit(WINDOW_REQUESTS)):
-                try:
-                    rid = json.loads(data).get("request_id")
-                except ValueError:
+            for r in c.execute(select(db.tickets).where(and_(t.hall.in_(halls), or_(
+                    t.day >= first, t.state.in_(("waiting", "called", "serving"))))).order_by(t.id)):
+                m = r._mapping
+                rows = out[m["hall"]]
+                if m["day"] == rows.day or (m["day"] < rows.day and m["state"] in ("waiting", "called", "serving")):
+                    rows.tickets.append(m)
+            for r in c.execute(select(db.windows).where(w.hall.in_(halls))):
+                out[r.hall].windows.append(r._mapping)
+            calls: dict[str, list] = {h: [] for h in halls}
+            requests: dict[str, list] = {h: [] for h in halls}
+            for r in c.execute(select(e.hall, e.day, e.number, e.window, e.service, e.at, e.kind, e.data).where(and_(
+                    e.hall.in_(halls), e.day >= first, or_(e.kind.in_(("called", "recalled")),
+                                                           e.data.like('%"request_id"%')))).order_by(e.id)):
+                if r.day != out[r.hall].day:
                     continue
-                if rid:
-                    out.window_requests.append((rid, kind, number))
-        out.window_requests.reverse()
+                if r.kind in ("called", "recalled"):
+                    calls[r.hall].append(r._mapping)
+                if r.data and '"request_id"' in r.data:
+                    try:
+                        rid = json.loads(r.data).get("request_id")
+                    except ValueError:
+                        continue
+                    if rid:
+                        requests[r.hall].append((rid, r.kind, r.number))
+        for h, rows in out.items():
+            rows.calls = calls[h][-RECENT_CALLS:]
+            rows.window_requests = requests[h][-WINDOW_REQUESTS:]
         return out
 
     def max_ticket_id(self) -> int:
