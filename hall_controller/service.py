@@ -50,10 +50,8 @@ class HallController:
         cid = config.controller_id
         self.presence_topic = contract.PRESENCE.format(client=cid)
         offline = Presence(state="offline", role="controller", halls=list(self.queues))
-        self.endpoint = Endpoint(cid, config.broker.host, config.broker.port,
-                                 username=config.broker.username or cid,
-                                 password=password if password is not None else config.broker.password,
-                                 will=(self.presence_topic, encode(offline)), keepalive=config.broker.keepalive)
+        self.endpoint = Endpoint.over(cid, config.broker.connection(cid, password),
+                                      will=(self.presence_topic, encode(offline)))
         self.endpoint.on_connection_change = self._connection_changed
         self.router = Router(self.endpoint)
         self.hall = HallPublisher(self.endpoint, self.queues)
