@@ -21,7 +21,6 @@ import base64
 import hashlib
 import json
 import logging
-import os
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from typing import Iterable
 import paho.mqtt.client as paho
 
 from hall_controller.errors import HallError
+from hall_controller.tools.files import replace_file
 
 log = logging.getLogger(__name__)
 
@@ -89,12 +89,7 @@ def document(entries: list[Entry]) -> dict:
 
 def write(path, entries: list[Entry]) -> None:
     """dynsec.json, 0600, replaced in one rename."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(document(entries), fh, separators=(",", ":"))
-    os.replace(tmp, path)
+    replace_file(path, json.dumps(document(entries), separators=(",", ":")))
 
 
 # -- a running broker -------------------------------------------------------------------

@@ -17,6 +17,7 @@ from pathlib import Path
 from config.schema import HallSuiteConfig
 from hall_controller.errors import HallError
 from hall_controller.tools import dynsec
+from hall_controller.tools.files import replace_file
 from hall_protocol.acl import rules_for
 
 ADMIN_ID = "hall-provision"  # the identity that changes a running broker's identities
@@ -107,12 +108,7 @@ def write_broker_files(directory: Path, ids: list[Identity], *, data_dir: Path |
 
 
 def write_credentials(path: Path, ids: list[Identity]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump({i.client_id: {"role": i.role, "password": i.password} for i in ids}, fh, indent=2)
-    os.replace(tmp, path)
+    replace_file(path, json.dumps({i.client_id: {"role": i.role, "password": i.password} for i in ids}, indent=2))
 
 
 @dataclass(frozen=True)

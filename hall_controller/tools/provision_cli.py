@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
-import os
 import pwd
 import shlex
 import shutil
@@ -33,6 +32,7 @@ from config.schema import DeviceConfig, HallConfig
 from hall_controller.errors import HallError
 from hall_controller.tools import dynsec
 from hall_controller.tools import tls as certs
+from hall_controller.tools.files import replace_file
 from hall_controller.tools.provision import (ADMIN_ID, CredentialsError, TlsListener, admin_identity, entries,
                                              identities, mosquitto_conf, read_credentials, write_broker_files)
 from hall_controller.tools.provision_check import check_hall
@@ -43,14 +43,6 @@ EX_CONFIG = 78
 
 class UsageError(Exception):
     """A wrong argument; the message says which and why."""
-
-
-def _write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.chmod(path, 0o600)
 
 
 # -- broker -----------------------------------------------------------------------------
@@ -142,9 +134,9 @@ def cmd_broker(args, config: HallSuiteConfig) -> int:
     return 0
 
 
-def broker_address(value: str | None, config: HallSuiteConfig) -> tuple[str, int, bool]:
+def broker_address(value: str | None, config: HallSuiteConfig, tls: bool = False) -> tuple[str, int, bool]:
     """--broker host[:port] as the device sees the broker (default: [broker] of the hall file),
-    and whether it takes TLS: always, but on this machine's loopback."""
+    and whether it takes TLS: always but on the loopback, where only `tls` (--tls) asks for it."""
     host, port = config.broker.host, None
     if value:
         host, sep, text = value.rpartition(":")
@@ -153,7 +145,7 @@ def broker_address(value: str | None, config: HallSuiteConfig) -> tuple[str, int
         if text and (not text.isdigit() or not 0 < int(text) < 65536) or not host:
             raise UsageError(f"--broker {value}: expected host or host:port")
         port = int(text) if text else None
-    tls = not _is_loopback(host)
+    tls = tls or not _is_loopback(host)
     if port is None:
         port = config.broker.port if tls == config.broker.tls else (8883 if tls else 1883)
     return host, port, tls
@@ -254,7 +246,7 @@ def cmd_device(args, config: HallSuiteConfig) -> int:
     if args.id not in creds:
         raise UsageError(f"--id {args.id}: {args.credentials} has no password for it; run "
                          f"`hall-provision broker --config {args.config}` first")
-    host, port, tls = broker_address(args.broker, config)
+    host, port, tls = broker_address(args.broker, config, args.tls)
     out = Path(args.out)
     if device is not None and device.role == "kiosk" and out.suffix != ".toml":
         raise UsageError(f"--out {out}: a kiosk gets a TOML file; name it e.g. {args.id}.toml")
@@ -263,14 +255,14 @@ def cmd_device(args, config: HallSuiteConfig) -> int:
         if out.exists() and not args.force:
             print(f"kept {out} (exists; --force to rewrite it)")
         else:
-            _write_private(out, kiosk_toml(device, hall, link))
+            replace_file(out, kiosk_toml(device, hall, link))
             print(f"wrote {out}")
         env = out.with_suffix(".env")
     else:
         env = out
     run = command_line(device, hall, args.config, link, out)
-    _write_private(env, f"# {args.id}: load before running (systemd EnvironmentFile= or `set -a; . {env}`)\n"
-                        f"# run: {run}\nHALL_MQTT_PASSWORD={shlex.quote(creds[args.id]['password'])}\n")
+    replace_file(env, f"# {args.id}: load before running (systemd EnvironmentFile= or `set -a; . {env}`)\n"
+                      f"# run: {run}\nHALL_MQTT_PASSWORD={shlex.quote(creds[args.id]['password'])}\n")
     print(f"wrote {env} (0600)")
     print(f"run: {run}")
     return 0
@@ -279,7 +271,7 @@ def cmd_device(args, config: HallSuiteConfig) -> int:
 # -- check ------------------------------------------------------------------------------
 def cmd_check(args, config: HallSuiteConfig) -> int:
     creds = read_credentials(Path(args.credentials))
-    host, port, tls = broker_address(args.broker, config)
+    host, port, tls = broker_address(args.broker, config, args.tls)
     ca = Path(args.credentials).parent / "ca.crt"
     if tls and not ca.exists():
         raise UsageError(f"--broker {host}: TLS needs the hall's CA, {ca} is missing")
@@ -327,6 +319,8 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--out", required=True, help="kiosk: its TOML (the .env goes next to it); others: the env file")
     d.add_argument("--broker", help="host[:port] of the broker as the device sees it (default: [broker] of the config)")
     d.add_argument("--force", action="store_true", help="rewrite an existing kiosk TOML")
+    d.add_argument("--tls", action="store_true", help="TLS even to a broker on 127.0.0.1/localhost (always "
+                                                      "for any other address)")
     d.add_argument("--client-cert", action="store_true", help="also issue the device a client certificate")
     d.add_argument("--files-dir", help="where the device will find hall-ca.crt (and its certificate), when they "
                                        "are copied elsewhere (default: next to --out)")
@@ -335,6 +329,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--config", required=True)
     c.add_argument("--credentials", required=True)
     c.add_argument("--broker", help="host[:port] (default: [broker] of the config)")
+    c.add_argument("--tls", action="store_true", help="TLS even to a broker on 127.0.0.1/localhost")
     c.add_argument("--timeout", type=float, default=5.0)
     c.add_argument("--json", action="store_true")
     return ap

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from hall_controller.errors import HallError
+from hall_controller.tools.files import replace_file
 
 CA_DAYS, CERT_DAYS, RENEW_DAYS = 3650, 825, 30
 
@@ -36,16 +37,6 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-def _write(path: Path, data: bytes, mode: int) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.chmod(tmp, mode)
-    os.replace(tmp, path)
-
-
 def _load(files: CertFiles) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
     try:
         cert = x509.load_pem_x509_certificate(files.cert.read_bytes())
@@ -60,9 +51,9 @@ def _new_key() -> ec.EllipticCurvePrivateKey:
 
 
 def _save(files: CertFiles, cert: x509.Certificate, key, owner: str | None) -> None:
-    _write(files.key, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                        serialization.NoEncryption()), 0o600)
-    _write(files.cert, cert.public_bytes(serialization.Encoding.PEM), 0o644)
+    replace_file(files.key, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                              serialization.NoEncryption()), 0o600)
+    replace_file(files.cert, cert.public_bytes(serialization.Encoding.PEM), 0o644)
     if owner and os.geteuid() == 0:
         shutil.chown(files.key, owner)
 
