@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 CONTROL_TOPIC = "$CONTROL/dynamic-security/v1"
 RESPONSE_TOPIC = CONTROL_TOPIC + "/response"
 ITERATIONS, SALT_BYTES, HASH_BYTES = 101, 12, 64
+SAVE_S = 0.5  # allowance per command for the broker's save of its file
 DEFAULT_ACCESS = {"publishClientSend": False, "publishClientReceive": False, "subscribe": False,
                   "unsubscribe": True}
 # The admin identity may use the control topic only: it manages identities, it reads no hall traffic.
@@ -205,10 +206,12 @@ class Control:
         with self._cond:
             self._answers.clear()
         self._client.publish(CONTROL_TOPIC, json.dumps({"commands": commands}), qos=1)
+        # the plugin saves its whole file after each change: about 0.2 s per command for a city
+        wait = self.timeout + SAVE_S * len(commands)
         with self._cond:
-            if not self._cond.wait_for(lambda: self._answers, self.timeout):
+            if not self._cond.wait_for(lambda: self._answers, wait):
                 raise DynsecError(f"broker {self.host}:{self.port}: no answer to {len(commands)} commands "
-                                  f"within {self.timeout:.0f} s")
+                                  f"within {wait:.0f} s")
             responses = self._answers.pop(0).get("responses", [])
         if len(responses) != len(commands):
             raise DynsecError(f"broker answered {len(responses)} of {len(commands)} commands")
