@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import time
 from typing import Literal
 
@@ -204,7 +205,11 @@ class HallSuiteConfig(Strict):
         for cid in controllers:
             if not re.fullmatch(ID_PATTERN, cid):
                 raise ValueError(f"controller id {cid!r} must match {ID_PATTERN}")
-        devices = {d.id for h in self.halls for d in h.devices}
+        every = [d.id for h in self.halls for d in h.devices]
+        devices = set(every)
+        if len(devices) != len(every):  # one broker identity each: a device id names one device
+            twice = sorted(i for i, n in Counter(every).items() if n > 1)
+            raise ValueError(f"device ids must be unique across the halls, got {', '.join(twice)} more than once")
         if len(set(controllers)) != len(controllers) or devices & set(controllers):
             raise ValueError(f"controller ids must be unique and differ from every device id, got {controllers}")
         return self

@@ -56,6 +56,12 @@ def test_missing_required_key(tmp_path):
         load_config(write(tmp_path, "controller_id = 'x'\n"), HallSuiteConfig)
 
 
+def test_a_device_id_names_one_device_across_the_halls(tmp_path):
+    second = BASE[BASE.index("[[halls]]"):].replace('id = "demo-hall"', 'id = "other-hall"', 1)
+    with pytest.raises(ConfigError, match="unique across the halls, got .*kiosk-01"):
+        load_config(write(tmp_path, BASE + "\n" + second), HallSuiteConfig)
+
+
 def test_broker_tls_keys_are_checked_and_reach_the_endpoint(tmp_path):
     with pytest.raises(ConfigError, match="broker.*tls = true needs ca_file"):
         load_config(write(tmp_path, BASE.replace("[broker]", "[broker]\ntls = true")), HallSuiteConfig)
