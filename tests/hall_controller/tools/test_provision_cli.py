@@ -14,6 +14,8 @@ from hall_controller.tools.provision import ADMIN_ID
 from hall_controller.tools.provision_check import check_device
 from hall_controller.tools.provision_cli import main
 from hall_protocol import contract
+from hall_protocol.mqtt import Endpoint
+from tests.hall_controller.features.test_displays import wait_for
 from tests.hall_controller.tools.conftest import provision
 from tests.support.fixtures import EXAMPLE_HALL
 
@@ -108,8 +110,16 @@ def test_rerun_keeps_passwords_adds_a_device_and_rotates_one_in_the_running_brok
     # twice is the same as once
     assert provision(out, port, hall_toml) == 0
     assert json.loads((out / "credentials.json").read_text()) == after
-    # rotation: kiosk-02 gets a new password, the old one stops working after the reload
-    assert provision(out, port, hall_toml, "--rotate", "kiosk-02") == 0
+    # rotation: kiosk-02 gets a new password at once; the connected holder of the old one is
+    # disconnected and cannot come back
+    holder = Endpoint("kiosk-02", "127.0.0.1", port, username="kiosk-02", password=after["kiosk-02"]["password"])
+    holder.start(timeout=10)
+    try:
+        assert provision(out, port, hall_toml, "--rotate", "kiosk-02") == 0
+        assert wait_for(lambda: not holder.connected.is_set())
+        assert wait_for(lambda: holder.refused == "Not authorized") and not holder.connected.is_set()
+    finally:
+        holder.stop()
     rotated = json.loads((out / "credentials.json").read_text())
     assert rotated["kiosk-02"]["password"] != after["kiosk-02"]["password"]
     assert {k: v for k, v in rotated.items() if k != "kiosk-02"} == {k: v for k, v in after.items() if k != "kiosk-02"}
