@@ -102,7 +102,7 @@ def changes(clients: list[dict], roles: list[dict], default: list[dict], entries
             new_passwords: set[str]) -> list[dict]:
     """The commands that turn the broker's state (listClients/listRoles verbose,
     getDefaultACLAccess) into `entries`. Passwords are set for clients the broker lacks and for
-    the user names in `new_passwords` (rotated): the broker never shows a password."""
+    the user names in `new_passwords` (new or rotated): the broker never shows a password."""
     want = {e.username: e for e in entries}
     have_clients = {c["username"]: c for c in clients}
     have_roles = {r["rolename"]: {_acl_key(a) for a in r.get("acls", [])} for r in roles}

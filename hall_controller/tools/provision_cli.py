@@ -69,7 +69,7 @@ def _ports(args, config: HallSuiteConfig) -> tuple[int, int]:
     return port, tls_port
 
 
-def _apply(port: int, ids, rotated: set[str], timeout: float) -> str:
+def _apply(port: int, ids, fresh: set[str], timeout: float) -> str:
     """Apply the identities to a broker running on 127.0.0.1:port; what happened, in words.
     Raises HallError when a broker runs but did not take them."""
     admin = next(i for i in ids if i.client_id == ADMIN_ID)
@@ -79,7 +79,7 @@ def _apply(port: int, ids, rotated: set[str], timeout: float) -> str:
     except OSError:
         return f"no broker runs on 127.0.0.1:{port}: start it with the new files"
     try:
-        cmds = dynsec.apply(control, entries(ids), rotated)
+        cmds = dynsec.apply(control, entries(ids), fresh)
     finally:
         control.close()
     return f"applied {len(cmds)} changes to the broker running on 127.0.0.1:{port} (no restart needed)"
@@ -126,7 +126,8 @@ def cmd_broker(args, config: HallSuiteConfig) -> int:
     if args.offline:
         return 0
     try:
-        print(_apply(port, ids, rotated, args.timeout))
+        # every password not kept from credentials.json is set, also for a client the broker has
+        print(_apply(port, ids, {i.client_id for i in ids if i.client_id not in kept}, args.timeout))
     except HallError as err:
         print(f"hall-provision: {err}\nthe running broker did not take the changes: restart it on "
               f"{out / 'mosquitto.conf'} to load {dynsec_file}", file=sys.stderr)

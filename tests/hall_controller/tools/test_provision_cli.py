@@ -16,7 +16,7 @@ from hall_controller.tools.provision_cli import main
 from hall_protocol import contract
 from hall_protocol.mqtt import Endpoint
 from tests.hall_controller.features.test_displays import wait_for
-from tests.hall_controller.tools.conftest import provision
+from tests.hall_controller.tools.conftest import provision, run_mosquitto
 from tests.support.fixtures import EXAMPLE_HALL
 
 
@@ -133,6 +133,20 @@ def test_rerun_keeps_passwords_adds_a_device_and_rotates_one_in_the_running_brok
     assert "kiosk-02" in capsys.readouterr().out and "kiosk-02" not in json.loads((out / "credentials.json").read_text())
     assert check_device("kiosk-02", "kiosk", "demo-hall", own, rotated["kiosk-02"]["password"],
                         "127.0.0.1", port).login == "Not authorized"
+    # credentials.json lost: every identity gets a new password, hall-provision's own too, so the
+    # running broker cannot be changed; it says to restart the broker, which loads the new file
+    (out / "credentials.json").unlink()
+    capsys.readouterr()
+    assert provision(out, port) == 1
+    assert "restart it on" in capsys.readouterr().err
+    proc.terminate()
+    proc.wait(10)
+    proc = run_mosquitto(out, port, tmp_path / "restarted.log")
+    try:
+        assert check(out, port, capsys)[0] == 0
+    finally:
+        proc.terminate()
+        proc.wait(10)
     assert provision(out, port, hall_toml, "--rotate", "kiosk-99") == 2
     assert "--rotate kiosk-99" in capsys.readouterr().err
 
