@@ -47,9 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     engine = make_engine(config.database.url, base_dir=Path(args.config).resolve().parent)
     password = os.environ.get("HALL_MQTT_PASSWORD", config.broker.password)
     # The loudspeaker by default; --announce-dir writes each call into WAV files instead.
-    controller = HallController(config, engine, password=password,
-                                speaker=not args.announce_dir,
-                                announce_dir=Path(args.announce_dir) if args.announce_dir else None)
+    try:
+        controller = HallController(config, engine, password=password,
+                                    speaker=not args.announce_dir,
+                                    announce_dir=Path(args.announce_dir) if args.announce_dir else None)
+    except MqttError as err:   # the [broker] TLS files cannot be read
+        print(f"hall-controller: {args.config}: {err}", file=sys.stderr)
+        return 78
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -106,3 +106,15 @@ def test_a_broker_that_requires_client_certificates(tmp_path, capsys):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_missing_tls_files_are_a_clear_configuration_error(tmp_path, capsys):
+    from hall_controller.__main__ import main as controller_main
+    missing = tmp_path / "nowhere" / "hall-ca.crt"
+    toml = tmp_path / "hall.toml"
+    toml.write_text(EXAMPLE_HALL.read_text(encoding="utf-8").replace(
+        "[broker]", f'[broker]\ntls = true\nca_file = "{missing}"').replace(
+        "sqlite:///hall-state/hall.db", f"sqlite:///{tmp_path}/hall.db"), encoding="utf-8")
+    assert controller_main(["--config", str(toml)]) == 78
+    err = capsys.readouterr().err
+    assert str(missing) in err and "Traceback" not in err
