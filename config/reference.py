@@ -17,6 +17,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("[broker]", schema.BrokerConfig),
     ("[database]", schema.DatabaseConfig),
     ("[backend]", schema.BackendConfig),
+    ("[limits]", schema.LimitsConfig),
     ("[[halls]]", schema.HallConfig),
     ("[[halls.services]]", schema.ServiceConfig),
     ("[[halls.windows]]", schema.WindowConfig),

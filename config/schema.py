@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import time
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from hall_protocol.mqtt import Connection, Tls
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
@@ -21,6 +24,30 @@ class BrokerConfig(Strict):
     password: str | None = Field(None, description="better given as HALL_MQTT_PASSWORD (from provisioning)")
     keepalive: int = Field(30, ge=5, le=600, description="seconds; the broker declares a silent client gone "
                                                           "after 1.5 x this and publishes its last will")
+    tls: bool = Field(False, description="connect with TLS (port 8883 of the hall's broker): required from any "
+                                         "other machine, the broker speaks plain text on 127.0.0.1 only")
+    ca_file: str | None = Field(None, description="with tls: the hall's CA certificate (hall-provision's ca.crt); "
+                                                  "the broker's certificate and host name are verified against it")
+    cert_file: str | None = Field(None, description="with tls, optional: this device's client certificate "
+                                                    "(hall-provision device --client-cert)")
+    key_file: str | None = Field(None, description="its private key (with cert_file)")
+
+    @model_validator(mode="after")
+    def _tls_files(self) -> "BrokerConfig":
+        if self.tls and not self.ca_file:
+            raise ValueError("tls = true needs ca_file (the hall's CA certificate from hall-provision)")
+        if not self.tls and (self.ca_file or self.cert_file or self.key_file):
+            raise ValueError("ca_file, cert_file and key_file are used with tls = true only")
+        if bool(self.cert_file) != bool(self.key_file):
+            raise ValueError("cert_file and key_file go together")
+        return self
+
+    def connection(self, client_id: str, password: str | None = None) -> Connection:
+        """How an endpoint with this client id reaches the broker (hall_protocol.mqtt.Endpoint.over);
+        `password` overrides the configured one."""
+        tls = Tls.from_paths(self.ca_file, self.cert_file, self.key_file) if self.tls else None
+        return Connection(self.host, self.port, self.username or client_id,
+                          password if password is not None else self.password, self.keepalive, tls)
 
 
 class DatabaseConfig(Strict):
@@ -190,7 +217,11 @@ class HallSuiteConfig(Strict):
         for cid in controllers:
             if not re.fullmatch(ID_PATTERN, cid):
                 raise ValueError(f"controller id {cid!r} must match {ID_PATTERN}")
-        devices = {d.id for h in self.halls for d in h.devices}
+        every = [d.id for h in self.halls for d in h.devices]
+        devices = set(every)
+        if len(devices) != len(every):  # one broker identity each: a device id names one device
+            twice = sorted(i for i, n in Counter(every).items() if n > 1)
+            raise ValueError(f"device ids must be unique across the halls, got {', '.join(twice)} more than once")
         if len(set(controllers)) != len(controllers) or devices & set(controllers):
             raise ValueError(f"controller ids must be unique and differ from every device id, got {controllers}")
         return self

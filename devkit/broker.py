@@ -1,5 +1,8 @@
 """Run a private Mosquitto (for the demo and the tests): a free port on 127.0.0.1, its own
-password file and access rules, no persistence, stopped with the process that started it."""
+identities and rules in the dynamic security plugin (the files `hall-provision` writes, from
+the same code), no persistence, stopped with the process that started it. With `tls=True` it
+also listens with TLS on `tls_port` (on `tls_bind`, 127.0.0.1 unless given), with a CA and a
+broker certificate for `tls_names` made in its directory (`ca_file`)."""
 from __future__ import annotations
 
 import os
@@ -9,39 +12,56 @@ import subprocess
 import time
 from pathlib import Path
 
-from hall_controller.tools.provision import Identity, write_broker_files
+from hall_controller.tools import tls as certs
+from hall_controller.tools.provision import Identity, TlsListener, mosquitto_conf, write_broker_files
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((host, 0))
         return s.getsockname()[1]
 
 
 class MosquittoBroker:
-    def __init__(self, workdir: Path, identities: list[Identity] | None = None, port: int | None = None) -> None:
+    def __init__(self, workdir: Path, identities: list[Identity] | None = None, port: int | None = None, *,
+                 tls: bool = False, tls_bind: str = "127.0.0.1", tls_names: list[str] | None = None,
+                 require_certificate: bool = False) -> None:
         self.workdir = Path(workdir)
         self.identities = identities
         self.port = port or free_port()
         self.proc: subprocess.Popen | None = None
         self.passwords = {i.client_id: i.password for i in identities or []}
+        self.tls_bind = tls_bind
+        self.tls_port = free_port(tls_bind) if tls else None
+        self.tls_names = tls_names or ["localhost", "127.0.0.1"]
+        self.require_certificate = require_certificate
+        self.ca_file: Path | None = None
+
+    def _conf(self) -> str:
+        listener = None
+        if self.tls_port:
+            ca = certs.ensure_ca(self.workdir, "devkit")
+            server, _ = certs.ensure_server_cert(self.workdir, ca, self.tls_names)
+            self.ca_file = ca.cert
+            listener = TlsListener(self.tls_port, ca.cert, server.cert, server.key, self.require_certificate)
+        user = "root" if os.geteuid() == 0 else None
+        # Mosquitto drops root for the "mosquitto" user, who cannot read our 0600 files in a
+        # private directory; this broker is private to the demo or the tests.
+        if self.identities is None:  # anonymous, no rules
+            lines = [f"listener {self.port} 127.0.0.1", "allow_anonymous true", "persistence false",
+                     "log_dest stderr", "log_type error", "log_type warning", "max_queued_messages 10000",
+                     "set_tcp_nodelay true"] + ([f"user {user}"] if user else [])
+            return "\n".join(lines) + "\n"
+        data = self.workdir / "data"
+        dynsec_file, _ = write_broker_files(self.workdir, self.identities, data_dir=data)
+        conf = mosquitto_conf(port=self.port, dynsec_file=dynsec_file, data_dir=data, tls=listener,
+                              bind=self.tls_bind, user=user, persistence=False)
+        return conf.replace("log_type notice\n", "").replace("connection_messages true\n", "")
 
     def start(self, timeout: float = 10.0) -> "MosquittoBroker":
         exe = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
         self.workdir.mkdir(parents=True, exist_ok=True)
-        conf = [f"listener {self.port} 127.0.0.1", "persistence false", "log_dest stderr",
-                "log_type error", "log_type warning", "max_queued_messages 10000",
-                "set_tcp_nodelay true"]  # small MQTT packets must not wait for delayed ACKs
-        if os.geteuid() == 0:
-            # Mosquitto drops root for the "mosquitto" user, who cannot read our 0600 files
-            # in a private directory; this broker is private to the demo or the tests.
-            conf.append("user root")
-        if self.identities is not None:
-            passwd, acl, _ = write_broker_files(self.workdir, self.identities)
-            conf += ["allow_anonymous false", f"password_file {passwd}", f"acl_file {acl}"]
-        else:
-            conf += ["allow_anonymous true"]
-        (self.workdir / "mosquitto.conf").write_text("\n".join(conf) + "\n")
+        (self.workdir / "mosquitto.conf").write_text(self._conf())
         self.log = open(self.workdir / "mosquitto.log", "ab")
         self.proc = subprocess.Popen([exe, "-c", str(self.workdir / "mosquitto.conf")],
                                      stdout=self.log, stderr=self.log)

@@ -31,7 +31,7 @@ from config.schema import HallConfig
 from drivers.core.clock import Clock, SystemClock
 from hall_protocol import contract
 from hall_protocol.contract import Presence, RobotPosition, RobotState, RobotTask, RobotTaskStatus, encode
-from hall_protocol.mqtt import Endpoint
+from hall_protocol.mqtt import Endpoint, Tls
 
 log = logging.getLogger(__name__)
 
@@ -195,10 +195,10 @@ class RobotSimClient:
 
     @classmethod
     def connect(cls, robot_id: str, hall: HallConfig, host: str, port: int, password: str,
-                cfg: SimConfig, keepalive: int = 30) -> "RobotSimClient":
+                cfg: SimConfig, keepalive: int = 30, tls: Tls | None = None) -> "RobotSimClient":
         offline = encode(Presence(state="offline", role="robot", halls=[hall.id]))
         ep = Endpoint(robot_id, host, port, username=robot_id, password=password,
-                      will=(contract.PRESENCE.format(client=robot_id), offline), keepalive=keepalive)
+                      will=(contract.PRESENCE.format(client=robot_id), offline), keepalive=keepalive, tls=tls)
         return cls(robot_id, hall, ep, cfg)
 
     def start(self, timeout: float = 10.0) -> None:
@@ -278,7 +278,8 @@ def main(argv: list[str] | None = None) -> int:
         return 78
     robot = RobotSimClient.connect(args.id, hall, suite.broker.host, args.broker_port or suite.broker.port,
                                    os.environ.get("HALL_MQTT_PASSWORD", ""),
-                                   SimConfig(speed=args.speed, battery=args.battery, fault=args.fault))
+                                   SimConfig(speed=args.speed, battery=args.battery, fault=args.fault),
+                                   tls=suite.broker.connection(args.id).tls)
     robot.start()
     print("robot-sim: ready", flush=True)
     stop = threading.Event()

@@ -14,7 +14,7 @@ import os
 import sys
 
 from hall_apps.caller_model import CallerClient, CallerError, CallerModel
-from hall_protocol.mqtt import Endpoint, MqttError
+from hall_protocol.mqtt import Endpoint, MqttError, tls_arguments, tls_from_args
 
 ACTIONS = ["call_next", "recall", "start", "finish", "no_show", "transfer", "pause", "resume", "call", "cancel",
            "open", "close", "status"]
@@ -292,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--id", required=True, help="this caller's device id")
     ap.add_argument("--window", type=int, required=True)
     ap.add_argument("--broker", default="127.0.0.1:1883")
+    tls_arguments(ap)
     ap.add_argument("--controller-id", default="hall-controller")
     ap.add_argument("--clerk")
     ap.add_argument("--pause-reason", action="append", dest="pause_reasons",
@@ -305,7 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--requeue", action="store_true", help="no_show: put the ticket back in the queue")
     args = ap.parse_args(argv)
     host, port = args.broker.rsplit(":", 1)
-    ep = Endpoint(args.id, host, int(port), username=args.id, password=os.environ.get("HALL_MQTT_PASSWORD"))
+    ep = Endpoint(args.id, host, int(port), username=args.id, password=os.environ.get("HALL_MQTT_PASSWORD"),
+                  tls=tls_from_args(ap, args))
     client = CallerClient(ep, args.hall, args.window, args.clerk)
     if not args.action:
         from qtkit.common import application

@@ -234,12 +234,13 @@ class CallingScreen(QWidget):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from hall_protocol.mqtt import Endpoint
+    from hall_protocol.mqtt import Endpoint, tls_arguments, tls_from_args
     from qtkit.common import application
     ap = argparse.ArgumentParser(prog="calling-screen")
     ap.add_argument("--hall", required=True)
     ap.add_argument("--id", default="screen-main", help="this screen's device id")
     ap.add_argument("--broker", default="127.0.0.1:1883")
+    tls_arguments(ap)
     ap.add_argument("--window", type=int, help="window screen mode for one window")
     ap.add_argument("--controller-id", default="hall-controller")
     args = ap.parse_args(argv)
@@ -247,7 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     app = application(sys.argv)
     host, port = args.broker.rsplit(":", 1)
     model = ScreenModel(args.hall, args.controller_id)
-    ep = Endpoint(args.id, host, int(port), username=args.id, password=os.environ.get("HALL_MQTT_PASSWORD"))
+    ep = Endpoint(args.id, host, int(port), username=args.id, password=os.environ.get("HALL_MQTT_PASSWORD"),
+                  tls=tls_from_args(ap, args))
     model.attach(ep)
     screen = CallingScreen(model, args.window)
     ep.start(timeout=0)  # keep retrying in the background; the banner says so meanwhile

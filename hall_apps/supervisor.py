@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (QDateEdit, QFileDialog, QGridLayout, QHBoxLayout,
                                QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from hall_apps.supervisor_model import TABS, ReportClient, SupervisorModel, supervisor_endpoint
+from hall_protocol.mqtt import tls_arguments, tls_from_args
 from hall_protocol.reporting import HEADERS, TEXT_COLUMNS, fmt
 
 TAB_NAMES = {"service": "业务 Services", "window": "窗口 Windows", "clerk": "人员 Staff", "hour": "时段 Hours"}
@@ -262,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--hall", help="hall id (optional when the file has one hall)")
     ap.add_argument("--id", default="supervisor", help="this desk's device id (role supervisor)")
     ap.add_argument("--broker", help="host:port (default: from the config)")
+    tls_arguments(ap)
     ap.add_argument("--from", dest="day_from")
     ap.add_argument("--to", dest="day_to")
     ap.add_argument("--screenshot", help="render once the controller answered, save this PNG and exit")
@@ -278,7 +280,10 @@ def main(argv: list[str] | None = None) -> int:
         return 78
     app = application(sys.argv)
     host, port = (args.broker.rsplit(":", 1) if args.broker else (config.broker.host, config.broker.port))
-    ep = supervisor_endpoint(args.id, hall.id, host, int(port), os.environ.get("HALL_MQTT_PASSWORD"))
+    tls = tls_from_args(ap, args)
+    if tls is None and not args.broker and config.broker.tls:  # the hall file's broker, over TLS
+        tls = config.broker.connection(args.id).tls
+    ep = supervisor_endpoint(args.id, hall.id, host, int(port), os.environ.get("HALL_MQTT_PASSWORD"), tls=tls)
     model = SupervisorModel(hall, ReportClient(ep, hall.id), SystemClock(), config.controller_id)
     model.attach(ep)
     window = SupervisorWindow(model)

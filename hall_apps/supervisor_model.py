@@ -18,7 +18,7 @@ from hall_protocol import contract
 from hall_protocol.contract import Board, DeviceHealth, Health, Presence, RobotBoard
 from hall_protocol.days import service_day
 from hall_protocol.health import Visit, needs_visit, worst_part
-from hall_protocol.mqtt import Endpoint, MqttError
+from hall_protocol.mqtt import Endpoint, MqttError, Tls
 from hall_protocol.reporting import ReportAnswer, ReportRequest, ReportTable, csv_text
 
 log = logging.getLogger(__name__)
@@ -40,14 +40,15 @@ class DeviceRow:
     action: str = "none"  # what that part needs: none, staff, technician
 
 
-def supervisor_endpoint(cid: str, hall: str, host: str, port: int, password: str | None) -> Endpoint:
+def supervisor_endpoint(cid: str, hall: str, host: str, port: int, password: str | None,
+                        tls: Tls | None = None) -> Endpoint:
     """The desk's MQTT identity: its own retained presence with a last will, like every device."""
     topic = contract.PRESENCE.format(client=cid)
 
     def state(s: str) -> bytes:
         return contract.encode(Presence(state=s, role="supervisor", halls=[hall]))
 
-    ep = Endpoint(cid, host, port, username=cid, password=password, will=(topic, state("offline")))
+    ep = Endpoint(cid, host, port, username=cid, password=password, will=(topic, state("offline")), tls=tls)
     ep.on_connection_change = lambda up: up and ep.publish(topic, state("online"), retain=True)
     return ep
 

@@ -53,9 +53,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hall-controller: --id {args.id}: {args.config} names the controllers "
               f"{', '.join(config.controller_ids)}", file=sys.stderr)
         return 78
-    controller = HallController(config, engine, password=password, identity=args.id,
-                                speaker=not args.announce_dir,
-                                announce_dir=Path(args.announce_dir) if args.announce_dir else None)
+    try:
+        controller = HallController(config, engine, password=password, identity=args.id,
+                                    speaker=not args.announce_dir,
+                                    announce_dir=Path(args.announce_dir) if args.announce_dir else None)
+    except MqttError as err:   # the [broker] TLS files cannot be read
+        print(f"hall-controller: {args.config}: {err}", file=sys.stderr)
+        return 78
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

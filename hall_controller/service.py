@@ -67,10 +67,8 @@ class HallController:
         self._stopping = threading.Event()
         self.presence_topic = contract.PRESENCE.format(client=cid)
         offline = Presence(state="offline", role="controller", halls=[])
-        self.endpoint = Endpoint(cid, config.broker.host, config.broker.port,
-                                 username=config.broker.username or cid,
-                                 password=password if password is not None else config.broker.password,
-                                 will=(self.presence_topic, encode(offline)), keepalive=config.broker.keepalive)
+        self.endpoint = Endpoint.over(cid, config.broker.connection(cid, password),
+                                      will=(self.presence_topic, encode(offline)))
         self.endpoint.on_connection_change = self._connection_changed
         limits = config.limits
         self.router = Router(self.endpoint, rate_per_s=limits.requests_per_s, burst=limits.burst)

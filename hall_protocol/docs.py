@@ -17,9 +17,11 @@ def render_markdown() -> str:
            "do not edit by hand.", "",
            "MQTT 5. Requests carry *Response Topic* `reply/<client id>/<suffix>` and *Correlation Data*; "
            "the answer is a `Response` that always echoes the request's correlation data as `transaction`. "
-           "Client id = device id; each device may publish only its own topics. The broker's ACL "
-           "(`hall_protocol.acl`, written by `hall-provision`) is generated from the same table as the "
-           "columns below.", "",
+           "Client id = user name = device id, and the broker binds them: a device's credentials log in "
+           "with its own client id only. Each device may publish only its own topics and subscribe only "
+           "to what it may read. The broker's rules (`hall_protocol.acl`, turned into roles of Mosquitto's "
+           "dynamic security plugin by `hall-provision`) are generated from the same table as the columns "
+           "below. Other machines reach the broker with TLS only (port 8883, the hall's CA).", "",
            "| topic | payload | QoS | retained | published by | read by |",
            "|---|---|---|---|---|---|"]
     for t in TOPICS:

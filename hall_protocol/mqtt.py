@@ -1,16 +1,20 @@
 """A small MQTT 5 endpoint over paho: connection with a last will, re-subscription after
 every reconnect, and request/response with Response Topic and Correlation Data.
 
-Used by the controller, the kiosk, the screens and the callers alike.
+Used by the controller, the kiosk, the screens and the callers alike. Across the hall network
+it speaks TLS (`Tls`): the broker's certificate is verified against the hall's CA and its host
+name, never skipped; a device may add a client certificate.
 """
 from __future__ import annotations
 
 import json
 import logging
 import socket
+import ssl
 import threading
 import uuid
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Callable
 
 import paho.mqtt.client as paho
@@ -20,22 +24,86 @@ from paho.mqtt.properties import Properties
 from hall_protocol.errors import MqttError
 
 log = logging.getLogger(__name__)
-__all__ = ["Endpoint", "MqttError", "Handler"]
+__all__ = ["Endpoint", "MqttError", "Handler", "Tls", "Connection", "tls_arguments", "tls_from_args"]
 
 Handler = Callable[[paho.MQTTMessage], None]
 SUBSCRIBE_CHUNK = 200  # topic filters per SUBSCRIBE packet
 ROUTE_CACHE = 50_000   # topics whose handlers are remembered
 
 
+@dataclass(frozen=True)
+class Tls:
+    """TLS to the broker: `ca_file` is the hall's CA (hall-provision's ca.crt); the broker's
+    certificate must chain to it and name the host we connect to. `cert_file`/`key_file`: this
+    device's own certificate, for a broker that requires one."""
+    ca_file: str
+    cert_file: str | None = None
+    key_file: str | None = None
+
+    @classmethod
+    def from_paths(cls, ca_file: str | None, cert_file: str | None = None,
+                   key_file: str | None = None) -> "Tls | None":
+        """None without a CA file (plain text, for a broker on 127.0.0.1)."""
+        if not ca_file:
+            if cert_file or key_file:
+                raise MqttError("a client certificate needs the hall's CA file as well")
+            return None
+        if bool(cert_file) != bool(key_file):
+            raise MqttError("a client certificate needs both its certificate and its key file")
+        return cls(str(ca_file), str(cert_file) if cert_file else None, str(key_file) if key_file else None)
+
+    def context(self) -> ssl.SSLContext:
+        """Verifies the chain and the host name (ssl's defaults: CERT_REQUIRED, check_hostname)."""
+        try:
+            ctx = ssl.create_default_context(cafile=self.ca_file)
+            ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+            if self.cert_file:
+                ctx.load_cert_chain(self.cert_file, self.key_file)
+        except (OSError, ssl.SSLError) as err:
+            raise MqttError(f"TLS files {self.ca_file}"
+                            + (f", {self.cert_file}, {self.key_file}" if self.cert_file else "")
+                            + f": {err}") from err
+        return ctx
+
+
+def tls_arguments(ap) -> None:
+    """--tls-ca/--tls-cert/--tls-key for an app given --broker on its command line."""
+    ap.add_argument("--tls-ca", metavar="FILE", help="the hall's CA certificate: connect with TLS (needed for any "
+                                                     "broker not on this machine)")
+    ap.add_argument("--tls-cert", metavar="FILE", help="this device's client certificate (with --tls-key)")
+    ap.add_argument("--tls-key", metavar="FILE", help="its private key")
+
+
+def tls_from_args(ap, args) -> Tls | None:
+    try:
+        return Tls.from_paths(args.tls_ca, args.tls_cert, args.tls_key)
+    except MqttError as err:
+        ap.error(str(err))
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where and how an endpoint reaches its broker (built from a device's configuration by
+    config.schema.BrokerConfig.connection)."""
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = None
+    keepalive: int = 30
+    tls: Tls | None = None
+
+
 class Endpoint:
     def __init__(self, client_id: str, host: str, port: int, *, username: str | None = None,
                  password: str | None = None, will: tuple[str, bytes] | None = None,
-                 keepalive: int = 30) -> None:
+                 keepalive: int = 30, tls: Tls | None = None) -> None:
         self.client_id = client_id
-        self.host, self.port, self.keepalive = host, port, keepalive
+        self.host, self.port, self.keepalive, self.tls = host, port, keepalive, tls
         self.client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=paho.MQTTv5)
         if username is not None:
             self.client.username_pw_set(username, password)
+        if tls is not None:
+            self.client.tls_set_context(tls.context())
         if will is not None:
             self.client.will_set(will[0], will[1], qos=1, retain=True)
         self.client.reconnect_delay_set(min_delay=1, max_delay=5)
@@ -54,6 +122,12 @@ class Endpoint:
         self.reply_prefix = f"reply/{client_id}"
         self.on_connection_change: Callable[[bool], None] | None = None
 
+    @classmethod
+    def over(cls, client_id: str, connection: Connection, *,
+             will: tuple[str, bytes] | None = None) -> "Endpoint":
+        return cls(client_id, connection.host, connection.port, username=connection.username,
+                   password=connection.password, will=will, keepalive=connection.keepalive, tls=connection.tls)
+
     # -- connection ----------------------------------------------------------------------
     def start(self, timeout: float = 10.0) -> None:
         self.subscribe(f"{self.reply_prefix}/#", self._on_reply, qos=1)
@@ -63,7 +137,7 @@ class Endpoint:
             raise MqttError(f"cannot reach the broker at {self.host}:{self.port}: {err}") from err
         self.client.loop_start()
         if timeout and not self.connected.wait(timeout):
-            reason = self.refused or "no answer"
+            reason = self.refused or self._tls_problem() or "no answer"
             self.stop()
             raise MqttError(f"broker {self.host}:{self.port} did not accept {self.client_id}: {reason}")
 
@@ -72,6 +146,17 @@ class Endpoint:
             self.client.disconnect()
         finally:
             self.client.loop_stop()
+
+    def _tls_problem(self) -> str | None:
+        """Why a TLS handshake with the broker fails (paho retries quietly and keeps the reason)."""
+        if self.tls is None:
+            return None
+        try:
+            with socket.create_connection((self.host, self.port), timeout=3) as raw, \
+                    self.tls.context().wrap_socket(raw, server_hostname=self.host):
+                return None
+        except (OSError, MqttError) as err:
+            return f"TLS: {err}"
 
     @staticmethod
     def _on_socket_open(client, userdata, sock) -> None:

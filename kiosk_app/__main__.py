@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     from qtkit.common import application
     try:
         kiosk = Kiosk(config, hall)      # before any window: a missing face model stops here
-    except StartupError as err:
+    except (StartupError, MqttError) as err:   # MqttError: the [broker] TLS files cannot be read
         print(f"kiosk: {args.config}: {err}", file=sys.stderr)
         return 78
     app = application(sys.argv)

@@ -28,10 +28,9 @@ class Kiosk:
     def __init__(self, config: KioskConfig, hall: HallConfig, *, password: str | None = None) -> None:
         self.config, self.hall = config, hall
         presence = contract.PRESENCE.format(client=config.id)
-        self.endpoint = Endpoint(config.id, config.broker.host, config.broker.port,
-                                 username=config.broker.username or config.id,
-                                 password=password or os.environ.get("HALL_MQTT_PASSWORD") or config.broker.password,
-                                 will=(presence, encode(Presence(state="offline", role="kiosk", halls=[hall.id]))))
+        self.endpoint = Endpoint.over(
+            config.id, config.broker.connection(config.id, password or os.environ.get("HALL_MQTT_PASSWORD")),
+            will=(presence, encode(Presence(state="offline", role="kiosk", halls=[hall.id]))))
         self.endpoint.on_connection_change = lambda up: up and self.endpoint.publish(
             presence, encode(Presence(state="online", role="kiosk", halls=[hall.id])), retain=True)
         self.printer = ReceiptPrinter(config.printer_url, device_id=f"{config.id}-printer") if config.printer_url else None

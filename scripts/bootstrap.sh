@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  mosquitto mosquitto-clients          # MQTT broker
+  mosquitto mosquitto-clients          # MQTT broker (with its dynamic security plugin), mosquitto_rr
+  iproute2                             # tests: this machine's non-loopback address (ip -j addr)
   espeak-ng sox                        # speech and its measurement
   fonts-noto-cjk fonts-wqy-microhei    # Simplified Chinese fonts (Qt, PDFs, receipts)
   pcscd libpcsclite-dev swig vsmartcard-vpcd   # PC/SC stack with a virtual reader

@@ -1,21 +1,33 @@
-"""Provisioning: each device gets its own identity (client id = device id), a password and
-broker access rules that follow from its role, generated from the contract's topic table
-(hall_protocol.acl): a kiosk may request tickets but never call them; a screen may only
-read; a caller may command only through its own topic."""
+"""Provisioning: each device gets its own identity (client id = device id, bound to its
+credentials), a password and broker access rules that follow from its role, generated from
+the contract's topic table (hall_protocol.acl): a kiosk may request tickets but never call
+them; a screen may only read; a caller may command only through its own topic. The broker
+holds them in its dynamic security plugin (hall_controller.tools.dynsec) and speaks TLS to
+the hall network (hall_controller.tools.tls)."""
 from __future__ import annotations
 
+import glob
 import json
 import os
 import secrets
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from config.schema import HallSuiteConfig
 from hall_controller.errors import HallError
-from hall_protocol import acl
+from hall_controller.tools import dynsec
+from hall_controller.tools.files import replace_file
 from hall_protocol.acl import rules_for
+
+ADMIN_ID = "hall-provision"  # the identity that changes a running broker's identities
+DYNSEC_FILE = "dynsec.json"
+
+
+def dynsec_plugin() -> str:
+    """The plugin shipped with Debian's mosquitto (its multiarch directory)."""
+    found = sorted(glob.glob("/usr/lib/*/mosquitto_dynamic_security.so"))
+    return found[0] if found else "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so"
 
 
 @dataclass(frozen=True)
@@ -48,8 +60,13 @@ def extra_identity(cid: str, role: str, rules: list[tuple[str, str]], password: 
     return Identity(cid, role, password or secrets.token_urlsafe(18), tuple(rules))
 
 
-def acl_text(ids: list[Identity]) -> str:
-    return acl.acl_text([(i.client_id, list(i.rules)) for i in ids])
+def admin_identity(password: str | None = None) -> Identity:
+    """hall-provision's own identity: the plugin's control topic, nothing of the hall."""
+    return extra_identity(ADMIN_ID, "admin", list(dynsec.ADMIN_RULES), password)
+
+
+def entries(ids: list[Identity]) -> list[dynsec.Entry]:
+    return [dynsec.Entry(i.client_id, i.password, i.rules) for i in ids]
 
 
 class CredentialsError(HallError):
@@ -72,63 +89,70 @@ def read_credentials(path: Path) -> dict[str, dict[str, str]]:
     return data
 
 
-def _replace(path: Path, write) -> None:
-    """Write a 0600 file next to `path`, then rename it over `path` (a reloading broker never
-    reads half a file)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)
-    write(tmp)
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
-
-
-def write_broker_files(directory: Path, ids: list[Identity], owner: str | None = None) -> tuple[Path, Path, Path]:
-    """Write passwd (hashed by mosquitto_passwd), acl and credentials.json, each 0600. `owner`:
-    the user the broker runs as (it reads passwd and acl after dropping root), when we are root."""
+def write_broker_files(directory: Path, ids: list[Identity], *, data_dir: Path | None = None,
+                       owner: str | None = None) -> tuple[Path, Path]:
+    """Write the plugin's dynsec.json into the data directory (the broker rewrites it after
+    every change, so it lives where the broker may write) and credentials.json (plain
+    passwords, for `hall-provision device`) into `directory`; both 0600. `owner`: the user the
+    broker runs as, when we are root."""
     directory.mkdir(parents=True, exist_ok=True)
-    passwd, acl, creds = directory / "passwd", directory / "acl", directory / "credentials.json"
-
-    def hashed(tmp: Path) -> None:
-        for ident in ids:
-            subprocess.run(["mosquitto_passwd", "-b", str(tmp), ident.client_id, ident.password],
-                           check=True, capture_output=True)
-
-    _replace(passwd, hashed)
-    _replace(acl, lambda tmp: tmp.write_text(acl_text(ids)))
-    _replace(creds, lambda tmp: tmp.write_text(json.dumps(
-        {i.client_id: {"role": i.role, "password": i.password} for i in ids}, indent=2)))
+    data = data_dir or directory / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    os.chmod(data, 0o700)
+    path, creds = data / DYNSEC_FILE, directory / "credentials.json"
+    dynsec.write(path, entries(ids))
+    write_credentials(creds, ids)
     if owner and os.geteuid() == 0:
-        for path in (passwd, acl):
-            shutil.chown(path, owner)
-    return passwd, acl, creds
+        shutil.chown(data, owner)
+        shutil.chown(path, owner)
+    return path, creds
 
 
-def mosquitto_conf(directory: Path, *, port: int, bind: str | None = None, user: str | None = None,
-                   data_dir: Path | None = None) -> str:
-    """A production Mosquitto configuration for the files of `directory` (absolute paths)."""
-    directory = directory.resolve()
-    data = (data_dir or directory / "data").resolve()
+def write_credentials(path: Path, ids: list[Identity]) -> None:
+    replace_file(path, json.dumps({i.client_id: {"role": i.role, "password": i.password} for i in ids}, indent=2))
+
+
+@dataclass(frozen=True)
+class TlsListener:
+    """The broker's TLS listener: port, CA, its certificate and key; `require_certificate`:
+    clients must show a certificate of the hall's CA as well as their password."""
+    port: int
+    ca_file: Path
+    cert_file: Path
+    key_file: Path
+    require_certificate: bool = False
+
+
+def mosquitto_conf(*, port: int, dynsec_file: Path, data_dir: Path, tls: TlsListener | None,
+                   bind: str | None = None, user: str | None = None, persistence: bool = True) -> str:
+    """A production Mosquitto configuration: plain text on 127.0.0.1:`port` only (the
+    controller and hall-provision on the broker's machine), TLS on `tls.port` for every other
+    host (or only `bind`); identities and rules from the dynamic security plugin."""
     lines = ["# Generated by hall-provision; run with `mosquitto -c <this file>`.",
-             "# Every client logs in with its device id and the password from credentials.json;",
-             "# the acl file lets each device publish only under its own topics.",
+             "# Every client logs in with its device id as user name AND client id, and the password",
+             "# from credentials.json; the dynamic security plugin holds the identities and the rules",
+             "# (hall-provision broker changes them in the running broker, no restart needed).",
              "per_listener_settings false",
-             f"listener {port}" + (f" {bind}" if bind else ""),
-             "protocol mqtt",
              "allow_anonymous false",
-             f"password_file {directory / 'passwd'}",
-             f"acl_file {directory / 'acl'}",
+             f"plugin {dynsec_plugin()}",
+             f"plugin_opt_config_file {dynsec_file.resolve()}",
              "# small request/answer packets must not wait for delayed ACKs",
              "set_tcp_nodelay true",
-             "# QoS 1 messages and retained state (boards, presence, device health) survive a restart",
-             "persistence true",
-             f"persistence_location {data}/",
-             "autosave_interval 60",
              "max_queued_messages 10000",
              "log_dest stderr",
              "log_type error", "log_type warning", "log_type notice",
              "connection_messages true"]
+    if persistence:
+        lines += ["# QoS 1 messages and retained state (boards, presence, device health) survive a restart",
+                  "persistence true", f"persistence_location {data_dir.resolve()}/", "autosave_interval 60"]
+    else:
+        lines.append("persistence false")
     if user:
         lines.append(f"user {user}")
+    lines += ["", "# plain text: this machine only", f"listener {port} 127.0.0.1", "protocol mqtt"]
+    if tls is not None:
+        lines += ["", "# TLS: the hall network", f"listener {tls.port}" + (f" {bind}" if bind else ""),
+                  "protocol mqtt", f"cafile {tls.ca_file.resolve()}", f"certfile {tls.cert_file.resolve()}",
+                  f"keyfile {tls.key_file.resolve()}", "tls_version tlsv1.2",
+                  f"require_certificate {'true' if tls.require_certificate else 'false'}"]
     return "\n".join(lines) + "\n"

@@ -1,6 +1,8 @@
 """The technician's proof that a hall's broker enforces its rules: log in as each device
-(its user name and password, a client id of its own so the real device is not kicked off)
-and publish once where the device may (its own health topic, an empty non-retained message
+with another client id (refused: the broker binds each device's credentials to its own id),
+then with its own (the only one its credentials allow: a connected device is taken over for
+a moment and reconnects within seconds, its presence blinking offline), and publish once
+where the device may (its own health topic, an empty non-retained message
 that readers ignore) and once where it must not (a kiosk commanding a window, another
 device's health). MQTT 5 tells the publisher: the broker answers a refused QoS 1 publish
 with PUBACK reason "Not authorized" (0x87) and drops it, so the refused publish changes
@@ -16,10 +18,12 @@ import paho.mqtt.client as paho
 
 from config.schema import HallSuiteConfig
 from hall_protocol import contract
+from hall_protocol.mqtt import MqttError, Tls
 
 log = logging.getLogger(__name__)
 
 NOT_AUTHORIZED = 0x87
+SKIPPED = "skipped (its own client id would take over the running controller)"
 
 
 @dataclass
@@ -32,7 +36,7 @@ class CheckResult:
 
     @property
     def ok(self) -> bool:
-        return self.login == "ok" and all(ok for *_, ok, _ in self.checks)
+        return self.login in ("ok", SKIPPED) and all(ok for *_, ok, _ in self.checks)
 
 
 def refused_topic(role: str, hall: str, other: str) -> str:
@@ -59,11 +63,15 @@ def plan(config: HallSuiteConfig) -> list[tuple[str, str, str, list[tuple[str, b
 class _Probe:
     """One short-lived MQTT 5 client that reports CONNACK and PUBACK reason codes."""
 
-    def __init__(self, username: str, password: str, host: str, port: int, timeout: float) -> None:
+    def __init__(self, username: str, password: str, host: str, port: int, timeout: float,
+                 tls: Tls | None = None, client_id: str | None = None) -> None:
         self.timeout = timeout
         self.client = paho.Client(paho.CallbackAPIVersion.VERSION2, protocol=paho.MQTTv5,
-                                  client_id=f"{username}-check-{secrets.token_hex(3)}")
+                                  client_id=client_id or username)
         self.client.username_pw_set(username, password)
+        self.tls = tls
+        if tls is not None:
+            self.client.tls_set_context(tls.context())
         self.connack = threading.Event()
         self.connect_reason = "no answer"
         self.acks: dict[int, int] = {}
@@ -84,7 +92,7 @@ class _Probe:
     def login(self) -> str:
         try:
             self.client.connect(self.host, self.port, keepalive=30)
-        except OSError as err:
+        except (OSError, MqttError) as err:
             return f"cannot reach {self.host}:{self.port}: {err}"
         self.client.loop_start()
         self.connack.wait(self.timeout)
@@ -102,10 +110,23 @@ class _Probe:
         self.client.loop_stop()
 
 
+def impostor_refused(client_id: str, password: str, host: str, port: int, timeout: float,
+                     tls: Tls | None) -> tuple[str, str, bool, str]:
+    """The device's credentials with another client id: the broker must refuse the login."""
+    other = f"{client_id}-check-{secrets.token_hex(3)}"
+    probe = _Probe(client_id, password, host, port, timeout, tls, client_id=other)
+    try:
+        got = probe.login()
+    finally:
+        probe.close()
+    return f"login as client id {other}", "refused", got == "Not authorized", \
+        "refused" if got == "Not authorized" else ("allowed" if got == "ok" else got)
+
+
 def check_device(client_id: str, role: str, hall: str, topics: list[tuple[str, bool]], password: str,
-                 host: str, port: int, timeout: float = 5.0) -> CheckResult:
+                 host: str, port: int, timeout: float = 5.0, tls: Tls | None = None) -> CheckResult:
     result = CheckResult(client_id, role, hall)
-    probe = _Probe(client_id, password, host, port, timeout)
+    probe = _Probe(client_id, password, host, port, timeout, tls)
     try:
         result.login = probe.login()
         if result.login != "ok":
@@ -120,25 +141,23 @@ def check_device(client_id: str, role: str, hall: str, topics: list[tuple[str, b
             result.checks.append((topic, expected, got == expected, got))
     finally:
         probe.close()
+    result.checks.append(impostor_refused(client_id, password, host, port, timeout, tls))
     return result
 
 
 def check_hall(config: HallSuiteConfig, credentials: dict[str, dict[str, str]], host: str, port: int,
-               timeout: float = 5.0) -> list[CheckResult]:
-    """Check every device of the hall file that has credentials; the controller: login only."""
+               timeout: float = 5.0, tls: Tls | None = None) -> list[CheckResult]:
+    """Check every device of the hall file that has credentials; the controllers: that their
+    credentials log in under another client id never (a running controller is not disturbed)."""
     results = []
-    ctl = credentials.get(config.controller_id)
-    if ctl:
-        r = CheckResult(config.controller_id, "controller", "*")
-        probe = _Probe(config.controller_id, ctl["password"], host, port, timeout)
-        try:
-            r.login = probe.login()
-        finally:
-            probe.close()
-        results.append(r)
+    for cid in config.controller_ids:
+        if cid in credentials:
+            r = CheckResult(cid, "controller", "*", login=SKIPPED)
+            r.checks.append(impostor_refused(cid, credentials[cid]["password"], host, port, timeout, tls))
+            results.append(r)
     for cid, role, hall, topics in plan(config):
         if cid not in credentials:
             results.append(CheckResult(cid, role, hall, login="no credentials (run hall-provision broker)"))
             continue
-        results.append(check_device(cid, role, hall, topics, credentials[cid]["password"], host, port, timeout))
+        results.append(check_device(cid, role, hall, topics, credentials[cid]["password"], host, port, timeout, tls))
     return results

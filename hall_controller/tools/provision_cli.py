@@ -1,30 +1,42 @@
 """`hall-provision`: the technician's command for a hall's broker and its devices.
 
-    hall-provision broker --config hall.toml --out /etc/hall/broker        # passwd, acl, credentials.json, mosquitto.conf
+    hall-provision broker --config hall.toml --out /etc/hall/broker --tls-name hall-broker.local --tls-name 10.0.0.2
     hall-provision broker --config hall.toml --out /etc/hall/broker --rotate kiosk-02
-    hall-provision device --config hall.toml --credentials /etc/hall/broker/credentials.json --id kiosk-02 --out kiosk-02.toml
-    hall-provision check  --config hall.toml --credentials /etc/hall/broker/credentials.json
+    hall-provision device --config hall.toml --credentials /etc/hall/broker/credentials.json --id kiosk-02 \
+        --broker 10.0.0.2 --out kiosk-02.toml
+    hall-provision check  --config hall.toml --credentials /etc/hall/broker/credentials.json --broker 10.0.0.2
 
-`broker` keeps the password of every device already in DIR/credentials.json, so running it
-again after adding a device never locks the others out; `--rotate ID` gives one device a new
-password. Exit codes: 0 fine, 1 a check failed, 2 bad arguments, 78 bad configuration.
+`broker` writes credentials.json, the dynamic security plugin's dynsec.json (in the data
+directory), the hall's CA and the broker's TLS certificate, and mosquitto.conf; when the broker
+already runs (on 127.0.0.1:PORT) it applies the changes to it at once, in one batch. It keeps
+the password of every device already in DIR/credentials.json, so running it again after
+adding a device never locks the others out; `--rotate ID` gives one device a new password.
+Exit codes: 0 fine, 1 a check failed or the running broker did not take the changes, 2 bad
+arguments, 78 bad configuration.
 """
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
-import os
 import pwd
 import shlex
 import shutil
+import socket
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from config import ConfigError, HallSuiteConfig, load_config
 from config.schema import DeviceConfig, HallConfig
-from hall_controller.tools.provision import (CredentialsError, identities, mosquitto_conf, read_credentials,
-                                             write_broker_files)
+from hall_controller.errors import HallError
+from hall_controller.tools import dynsec
+from hall_controller.tools import tls as certs
+from hall_controller.tools.files import replace_file
+from hall_controller.tools.provision import (ADMIN_ID, CredentialsError, TlsListener, admin_identity, entries,
+                                             identities, mosquitto_conf, read_credentials, write_broker_files)
 from hall_controller.tools.provision_check import check_hall
+from hall_protocol.mqtt import Tls
 
 EX_CONFIG = 78
 
@@ -33,63 +45,111 @@ class UsageError(Exception):
     """A wrong argument; the message says which and why."""
 
 
-def _write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.chmod(path, 0o600)
-
-
 # -- broker -----------------------------------------------------------------------------
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def tls_names(args, config: HallSuiteConfig) -> list[str]:
+    """The broker certificate's names: --tls-name, else the hall file's broker host and this
+    machine's host name."""
+    names = args.tls_name or [config.broker.host, socket.gethostname()]
+    return list(dict.fromkeys(n.strip() for n in names if n.strip()))
+
+
+def _ports(args, config: HallSuiteConfig) -> tuple[int, int]:
+    """(plain text port on 127.0.0.1, TLS port): the hall file's port is the one its controller uses."""
+    port = args.port or (1883 if config.broker.tls else config.broker.port)
+    tls_port = args.tls_port or (config.broker.port if config.broker.tls else 8883)
+    if port == tls_port:
+        raise UsageError(f"--port {port} and --tls-port {tls_port}: two listeners need two ports")
+    return port, tls_port
+
+
+def _apply(port: int, ids, fresh: set[str], timeout: float) -> str:
+    """Apply the identities to a broker running on 127.0.0.1:port; what happened, in words.
+    Raises HallError when a broker runs but did not take them."""
+    admin = next(i for i in ids if i.client_id == ADMIN_ID)
+    control = dynsec.Control("127.0.0.1", port, ADMIN_ID, admin.password, timeout)
+    try:
+        control.open()
+    except OSError:
+        return f"no broker runs on 127.0.0.1:{port}: start it with the new files"
+    try:
+        cmds = dynsec.apply(control, entries(ids), fresh)
+    finally:
+        control.close()
+    return f"applied {len(cmds)} changes to the broker running on 127.0.0.1:{port} (no restart needed)"
+
+
 def cmd_broker(args, config: HallSuiteConfig) -> int:
     out = Path(args.out)
     creds_path = out / "credentials.json"
     kept = {cid: v["password"] for cid, v in read_credentials(creds_path).items()} if creds_path.exists() else {}
-    known = {config.controller_id} | {d.id for h in config.halls for d in h.devices}
+    devices = {d.id: d for h in config.halls for d in h.devices}
+    if ADMIN_ID in devices or ADMIN_ID in config.controller_ids:
+        raise UsageError(f"{args.config}: the id {ADMIN_ID!r} is hall-provision's own; give the device another")
     for cid in args.rotate or []:
-        if cid not in known:
+        if cid not in devices and cid not in config.controller_ids and cid != ADMIN_ID:
             raise UsageError(f"--rotate {cid}: {args.config} has no device {cid!r}")
-        configured = config.broker.password if cid == config.controller_id else next(
-            d.password for h in config.halls for d in h.devices if d.id == cid)
+        configured = config.broker.password if cid == config.controller_id else (
+            devices[cid].password if cid in devices else None)
         if configured:
             raise UsageError(f"--rotate {cid}: its password is set in {args.config}; change it there")
         kept.pop(cid, None)
-    ids = identities(config, kept)
     try:
         pwd.getpwnam(args.user)
     except KeyError as err:
         raise UsageError(f"--user {args.user}: no such user on this machine (the user Mosquitto runs as)") from err
-    write_broker_files(out, ids, owner=args.user)
+    port, tls_port = _ports(args, config)
+    names = tls_names(args, config)
+    ids = identities(config, kept) + [admin_identity(kept.get(ADMIN_ID))]
     data = Path(args.data_dir) if args.data_dir else out / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() == 0:
-        shutil.chown(data, args.user)
-    port = args.port or config.broker.port
-    (out / "mosquitto.conf").write_text(mosquitto_conf(out, port=port, bind=args.bind, user=args.user,
-                                                       data_dir=data))
+    dynsec_file, _ = write_broker_files(out, ids, data_dir=data, owner=args.user)
+    ca = certs.ensure_ca(out, config.controller_id)
+    server, issued = certs.ensure_server_cert(out, ca, names, owner=args.user)
+    listener = TlsListener(tls_port, ca.cert, server.cert, server.key, args.require_client_cert)
+    (out / "mosquitto.conf").write_text(mosquitto_conf(port=port, dynsec_file=dynsec_file, data_dir=data,
+                                                       tls=listener, bind=args.bind, user=args.user))
+    rotated = set(args.rotate or [])
     for ident in ids:
-        state = "kept" if ident.client_id in kept else ("rotated" if ident.client_id in (args.rotate or [])
-                                                        else "new")
+        state = "kept" if ident.client_id in kept else ("rotated" if ident.client_id in rotated else "new")
         print(f"{ident.client_id:24} {ident.role:11} {state}")
-    dropped = sorted(set(kept) - {i.client_id for i in ids})
-    for cid in dropped:
+    for cid in sorted(set(kept) - {i.client_id for i in ids}):
         print(f"{cid:24} {'':11} removed (no longer in {args.config})")
-    print(f"wrote {out}/passwd, acl, credentials.json (0600) and mosquitto.conf (port {port}); "
-          f"reload a running broker with `kill -HUP <mosquitto pid>`")
+    print(f"wrote {creds_path} (0600), {dynsec_file}, {ca.cert}, {server.cert} "
+          f"({'issued for' if issued else 'kept, for'} {', '.join(names)}) and {out / 'mosquitto.conf'} "
+          f"(plain text on 127.0.0.1:{port}, TLS on {args.bind or 'every interface'}:{tls_port})")
+    if args.offline:
+        return 0
+    try:
+        # every password not kept from credentials.json is set, also for a client the broker has
+        print(_apply(port, ids, {i.client_id for i in ids if i.client_id not in kept}, args.timeout))
+    except HallError as err:
+        print(f"hall-provision: {err}\nthe running broker did not take the changes: restart it on "
+              f"{out / 'mosquitto.conf'} to load {dynsec_file}", file=sys.stderr)
+        return 1
     return 0
 
 
-def broker_address(value: str | None, config: HallSuiteConfig) -> tuple[str, int]:
-    """--broker host[:port] as the device sees the broker; default: [broker] of the hall file."""
-    if not value:
-        return config.broker.host, config.broker.port
-    host, sep, port = value.rpartition(":")
-    if not sep:
-        return value, config.broker.port
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise UsageError(f"--broker {value}: expected host or host:port")
-    return host, int(port)
+def broker_address(value: str | None, config: HallSuiteConfig, tls: bool = False) -> tuple[str, int, bool]:
+    """--broker host[:port] as the device sees the broker (default: [broker] of the hall file),
+    and whether it takes TLS: always but on the loopback, where only `tls` (--tls) asks for it."""
+    host, port = config.broker.host, None
+    if value:
+        host, sep, text = value.rpartition(":")
+        if not sep or "]" in text:
+            host, text = value, ""
+        if text and (not text.isdigit() or not 0 < int(text) < 65536) or not host:
+            raise UsageError(f"--broker {value}: expected host or host:port")
+        port = int(text) if text else None
+    tls = tls or not _is_loopback(host)
+    if port is None:
+        port = config.broker.port if tls == config.broker.tls else (8883 if tls else 1883)
+    return host, port, tls
 
 
 # -- device -----------------------------------------------------------------------------
@@ -105,24 +165,47 @@ def find_device(config: HallSuiteConfig, device_id: str, source: str) -> tuple[H
                      f"[[halls.devices]] and run `hall-provision broker` again")
 
 
-def kiosk_toml(device: DeviceConfig, hall: HallConfig, host: str, port: int) -> str:
+@dataclass(frozen=True)
+class DeviceLink:
+    """How one device reaches the broker: address, and with TLS the files it is given."""
+    host: str
+    port: int
+    tls: Tls | None = None
+
+
+def broker_toml(device_id: str, link: DeviceLink) -> list[str]:
+    lines = ["[broker]", f'host = "{link.host}"', f"port = {link.port}", f'username = "{device_id}"']
+    if link.tls:
+        lines += ["tls = true", f'ca_file = "{link.tls.ca_file}"']
+        if link.tls.cert_file:
+            lines += [f'cert_file = "{link.tls.cert_file}"', f'key_file = "{link.tls.key_file}"']
+    return lines + ["# the password comes from the environment: HALL_MQTT_PASSWORD (the .env file next to this one)"]
+
+
+def kiosk_toml(device: DeviceConfig, hall: HallConfig, link: DeviceLink) -> str:
     return "\n".join([
         f"# Generated by hall-provision for {device.id}. Schema: config/schema.py (KioskConfig).",
         f'id = "{device.id}"', f'hall = "{hall.id}"',
         '# printer_url = "tcp://127.0.0.1:9100"          # or serial:///dev/ttyS0?baud=38400, usb://0416:5011',
         '# idcard_url = "serial:///dev/ttyUSB0?baud=115200"',
         '# camera_url = "device://0"',
-        'language = "zh"', "", "[broker]", f'host = "{host}"', f"port = {port}", f'username = "{device.id}"',
-        "# the password comes from the environment: HALL_MQTT_PASSWORD (the .env file next to this one)", ""])
+        'language = "zh"', "", *broker_toml(device.id, link), ""])
 
 
-def command_line(device: DeviceConfig | None, hall: HallConfig | None, config_path: str, host: str, port: int,
+def command_line(device: DeviceConfig | None, hall: HallConfig | None, config_path: str, link: DeviceLink,
                  out: Path) -> str:
     """What to run on the device's machine (with the env file loaded)."""
-    broker = f"{host}:{port}"
-    if device is None:
-        return f"hall-controller --config {shlex.quote(config_path)}"
     q = shlex.quote
+    broker = f"{link.host}:{link.port}"
+    if link.tls:
+        broker += f" --tls-ca {q(link.tls.ca_file)}"
+        if link.tls.cert_file:
+            broker += f" --tls-cert {q(link.tls.cert_file)} --tls-key {q(link.tls.key_file)}"
+    if device is None:
+        if link.tls:
+            return (f"hall-controller --config {q(config_path)}   (its [broker]: host = \"{link.host}\", "
+                    f"port = {link.port}, tls = true, ca_file = \"{link.tls.ca_file}\")")
+        return f"hall-controller --config {q(config_path)}"
     if device.role == "kiosk":
         return f"kiosk --config {q(str(out))} --hall-config {q(config_path)}"
     if device.role == "caller":
@@ -134,8 +217,28 @@ def command_line(device: DeviceConfig | None, hall: HallConfig | None, config_pa
         return f"supervisor --config {q(config_path)} --hall {hall.id} --id {device.id} --broker {broker}"
     if device.role == "display" and device.url:
         return f"(nothing to run: the hall controller drives {device.id} on {device.url})"
-    return (f"(a vendor device: give it broker {broker}, client id and user name {device.id} and the password "
-            f"from the env file)")
+    return (f"(a vendor device: give it broker {link.host}:{link.port}"
+            + (" with TLS and the hall's CA certificate" if link.tls else "")
+            + f", client id and user name {device.id} and the password from the env file)")
+
+
+def device_tls(args, broker_dir: Path, out_dir: Path) -> Tls:
+    """Copy the hall's CA next to the device's files (and issue its client certificate with
+    --client-cert); the paths as the device will read them (--files-dir, default: where written)."""
+    ca = broker_dir / "ca.crt"
+    if not ca.exists():
+        raise UsageError(f"{ca}: no hall CA next to {args.credentials} (run `hall-provision broker` first)")
+    at = Path(args.files_dir) if args.files_dir else out_dir.resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ca, out_dir / "hall-ca.crt")
+    cert = key = None
+    if args.client_cert:
+        certs.issue_client_cert(certs.CertFiles(ca, broker_dir / "ca.key"), args.id,
+                                out_dir / f"{args.id}.crt", out_dir / f"{args.id}.key")
+        print(f"wrote {out_dir / f'{args.id}.crt'} and {out_dir / f'{args.id}.key'} (0600)")
+        cert, key = str(at / f"{args.id}.crt"), str(at / f"{args.id}.key")
+    print(f"wrote {out_dir / 'hall-ca.crt'}")
+    return Tls(str(at / "hall-ca.crt"), cert, key)
 
 
 def cmd_device(args, config: HallSuiteConfig) -> int:
@@ -144,22 +247,23 @@ def cmd_device(args, config: HallSuiteConfig) -> int:
     if args.id not in creds:
         raise UsageError(f"--id {args.id}: {args.credentials} has no password for it; run "
                          f"`hall-provision broker --config {args.config}` first")
-    host, port = broker_address(args.broker, config)
+    host, port, tls = broker_address(args.broker, config, args.tls)
     out = Path(args.out)
+    if device is not None and device.role == "kiosk" and out.suffix != ".toml":
+        raise UsageError(f"--out {out}: a kiosk gets a TOML file; name it e.g. {args.id}.toml")
+    link = DeviceLink(host, port, device_tls(args, Path(args.credentials).parent, out.parent) if tls else None)
     if device is not None and device.role == "kiosk":
-        if out.suffix != ".toml":
-            raise UsageError(f"--out {out}: a kiosk gets a TOML file; name it e.g. {args.id}.toml")
         if out.exists() and not args.force:
             print(f"kept {out} (exists; --force to rewrite it)")
         else:
-            _write_private(out, kiosk_toml(device, hall, host, port))
+            replace_file(out, kiosk_toml(device, hall, link))
             print(f"wrote {out}")
         env = out.with_suffix(".env")
     else:
         env = out
-    run = command_line(device, hall, args.config, host, port, out)
-    _write_private(env, f"# {args.id}: load before running (systemd EnvironmentFile= or `set -a; . {env}`)\n"
-                        f"# run: {run}\nHALL_MQTT_PASSWORD={shlex.quote(creds[args.id]['password'])}\n")
+    run = command_line(device, hall, args.config, link, out)
+    replace_file(env, f"# {args.id}: load before running (systemd EnvironmentFile= or `set -a; . {env}`)\n"
+                      f"# run: {run}\nHALL_MQTT_PASSWORD={shlex.quote(creds[args.id]['password'])}\n")
     print(f"wrote {env} (0600)")
     print(f"run: {run}")
     return 0
@@ -168,8 +272,11 @@ def cmd_device(args, config: HallSuiteConfig) -> int:
 # -- check ------------------------------------------------------------------------------
 def cmd_check(args, config: HallSuiteConfig) -> int:
     creds = read_credentials(Path(args.credentials))
-    host, port = broker_address(args.broker, config)
-    results = check_hall(config, creds, host, port, timeout=args.timeout)
+    host, port, tls = broker_address(args.broker, config, args.tls)
+    ca = Path(args.credentials).parent / "ca.crt"
+    if tls and not ca.exists():
+        raise UsageError(f"--broker {host}: TLS needs the hall's CA, {ca} is missing")
+    results = check_hall(config, creds, host, port, timeout=args.timeout, tls=Tls(str(ca)) if tls else None)
     if args.json:
         print(json.dumps([{"id": r.client_id, "role": r.role, "hall": r.hall, "login": r.login, "ok": r.ok,
                            "checks": [{"topic": t, "expected": e, "got": g, "ok": ok} for t, e, ok, g in r.checks]}
@@ -188,14 +295,24 @@ def cmd_check(args, config: HallSuiteConfig) -> int:
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="hall-provision", description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
-    b = sub.add_parser("broker", help="passwd, acl, credentials.json and mosquitto.conf for the hall's broker")
+    b = sub.add_parser("broker", help="identities (dynsec.json), credentials.json, the hall's CA and the broker's "
+                                      "certificate, mosquitto.conf; applied at once to a running broker")
     b.add_argument("--config", required=True, help="the hall controller's TOML")
     b.add_argument("--out", required=True, help="directory for the broker's files")
     b.add_argument("--rotate", action="append", metavar="ID", help="give this device a new password (repeatable)")
-    b.add_argument("--port", type=int, help="listener port (default: broker.port of the config)")
-    b.add_argument("--bind", help="listen on this address only (default: every interface)")
+    b.add_argument("--port", type=int, help="plain-text listener on 127.0.0.1 (default: broker.port of the config, "
+                                            "1883 when it says tls)")
+    b.add_argument("--tls-port", type=int, help="TLS listener for the hall network (default: 8883)")
+    b.add_argument("--tls-name", action="append", metavar="NAME",
+                   help="a host name or IP address devices use to reach the broker, for its certificate "
+                        "(repeatable; default: the config's broker host and this machine's host name)")
+    b.add_argument("--require-client-cert", action="store_true",
+                   help="TLS clients must also show a certificate of the hall's CA (hall-provision device --client-cert)")
+    b.add_argument("--bind", help="TLS listener on this address only (default: every interface)")
     b.add_argument("--user", default="mosquitto", help="the user Mosquitto runs as (default: mosquitto)")
-    b.add_argument("--data-dir", help="persistence directory (default: OUT/data)")
+    b.add_argument("--data-dir", help="persistence and dynsec.json (default: OUT/data)")
+    b.add_argument("--offline", action="store_true", help="write the files only; do not touch a running broker")
+    b.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a running broker's answers")
     d = sub.add_parser("device", help="what one device needs: its config and env file, the command to run")
     d.add_argument("--config", required=True)
     d.add_argument("--credentials", required=True, help="credentials.json written by `broker`")
@@ -203,10 +320,17 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--out", required=True, help="kiosk: its TOML (the .env goes next to it); others: the env file")
     d.add_argument("--broker", help="host[:port] of the broker as the device sees it (default: [broker] of the config)")
     d.add_argument("--force", action="store_true", help="rewrite an existing kiosk TOML")
-    c = sub.add_parser("check", help="log in as each device; one allowed and one refused publish each")
+    d.add_argument("--tls", action="store_true", help="TLS even to a broker on 127.0.0.1/localhost (always "
+                                                      "for any other address)")
+    d.add_argument("--client-cert", action="store_true", help="also issue the device a client certificate")
+    d.add_argument("--files-dir", help="where the device will find hall-ca.crt (and its certificate), when they "
+                                       "are copied elsewhere (default: next to --out)")
+    c = sub.add_parser("check", help="log in as each device (its own client id, and another that must be "
+                                     "refused); one allowed and one refused publish each")
     c.add_argument("--config", required=True)
     c.add_argument("--credentials", required=True)
     c.add_argument("--broker", help="host[:port] (default: [broker] of the config)")
+    c.add_argument("--tls", action="store_true", help="TLS even to a broker on 127.0.0.1/localhost")
     c.add_argument("--timeout", type=float, default=5.0)
     c.add_argument("--json", action="store_true")
     return ap

@@ -56,6 +56,30 @@ def test_missing_required_key(tmp_path):
         load_config(write(tmp_path, "controller_id = 'x'\n"), HallSuiteConfig)
 
 
+def test_a_device_id_names_one_device_across_the_halls(tmp_path):
+    second = BASE[BASE.index("[[halls]]"):].replace('id = "demo-hall"', 'id = "other-hall"', 1)
+    with pytest.raises(ConfigError, match="unique across the halls, got .*kiosk-01"):
+        load_config(write(tmp_path, BASE + "\n" + second), HallSuiteConfig)
+
+
+def test_broker_tls_keys_are_checked_and_reach_the_endpoint(tmp_path):
+    with pytest.raises(ConfigError, match="broker.*tls = true needs ca_file"):
+        load_config(write(tmp_path, BASE.replace("[broker]", "[broker]\ntls = true")), HallSuiteConfig)
+    with pytest.raises(ConfigError, match="used with tls = true only"):
+        load_config(write(tmp_path, BASE.replace("[broker]", "[broker]\nca_file = 'ca.crt'")), HallSuiteConfig)
+    with pytest.raises(ConfigError, match="cert_file and key_file go together"):
+        load_config(write(tmp_path, BASE.replace("[broker]", "[broker]\ntls = true\nca_file = 'ca.crt'\n"
+                                                             "cert_file = 'me.crt'")), HallSuiteConfig)
+    cfg = load_config(write(tmp_path, BASE.replace("[broker]", "[broker]\ntls = true\nca_file = '/etc/hall/ca.crt'\n"
+                                                               "cert_file = 'me.crt'\nkey_file = 'me.key'")),
+                      HallSuiteConfig)
+    conn = cfg.broker.connection("hall-controller", "pw")
+    assert (conn.username, conn.password, conn.tls.ca_file, conn.tls.cert_file, conn.tls.key_file) == \
+        ("hall-controller", "pw", "/etc/hall/ca.crt", "me.crt", "me.key")
+    plain = load_config(write(tmp_path, BASE), HallSuiteConfig).broker.connection("kiosk-01")
+    assert plain.tls is None and plain.username == "kiosk-01"
+
+
 def test_config_readme_is_generated_from_the_schemas():
     from pathlib import Path
 

@@ -3,7 +3,6 @@ Mosquitto: each role publishes (and subscribes) where the table lets it, and is 
 where it does not (MQTT 5 PUBACK / SUBACK reason 0x87 "Not authorized")."""
 from __future__ import annotations
 
-import secrets
 import threading
 import time
 
@@ -27,8 +26,8 @@ class Probe:
     """An MQTT 5 client that reports PUBACK and SUBACK reason codes."""
 
     def __init__(self, port: int, user: str, password: str) -> None:
-        self.c = paho.Client(paho.CallbackAPIVersion.VERSION2, protocol=paho.MQTTv5,
-                             client_id=f"{user}-acl-{secrets.token_hex(3)}")
+        # the identity's own client id: the broker binds it to the credentials
+        self.c = paho.Client(paho.CallbackAPIVersion.VERSION2, protocol=paho.MQTTv5, client_id=user)
         self.c.username_pw_set(user, password)
         self.acks: dict[int, int] = {}
         self.got: list[str] = []
@@ -102,15 +101,17 @@ def test_every_row_of_the_topic_table_holds_on_the_real_broker(probes, topic):
             other = concrete(topic, role, other=True)
             if other != concrete(topic, role):
                 assert probes[role].publish(other) == NOT_AUTHORIZED, f"{role} publish {other}"
-    # Reads: the broker grants every subscription and filters on delivery, so each role
-    # subscribes and a publisher of the row sends one message meant for that role.
+    # Reads: the broker refuses a subscription outside the role's rules (SUBACK 0x87) and
+    # filters on delivery as well, so each role subscribes and a publisher of the row sends one
+    # message meant for that role.
     publisher = next(iter(topic.publish))
     sent = {}
     for role in IDS:
         probes[role].got.clear()
         flt = concrete(topic, role, reading=True) if topic.publish[publisher] == "any" else concrete(topic, publisher)
         sent[role] = flt
-        probes[role].subscribe(flt)
+        granted = probes[role].subscribe(flt) < 0x80
+        assert granted == (role in topic.read and _may_read(role, flt)), f"{role} subscribe {flt}: {granted}"
     for flt in set(sent.values()):
         probes[publisher].publish(flt)
     time.sleep(0.4)

@@ -22,6 +22,9 @@ from hall_protocol import contract
 from hall_protocol.contract import DeviceHealth, WindowCommand
 from hall_protocol.health import HealthPublisher, clean_message, needs_visit, worst_part
 from hall_protocol.mqtt import Endpoint
+from devkit.broker import MosquittoBroker
+from hall_controller.tools.provision import extra_identity, identities
+from hall_protocol.acl import rules_for
 from kiosk_app.app import Kiosk
 from tests.hall_controller.features.test_displays import hall_with_displays, wait_for  # noqa: F401 (a fixture)
 
@@ -31,6 +34,17 @@ HALL = "demo-hall"
 @pytest.fixture
 def database_url(tmp_path):  # the device layer does not depend on the database: SQLite only
     return f"sqlite:///{tmp_path}/hall.db"
+
+
+@pytest.fixture
+def broker(tmp_path, hall_config):
+    """The example hall's identities and a second supervisor desk, one that starts late (each
+    desk has its own identity: a client id is bound to its credentials)."""
+    late = extra_identity("supervisor-late", "supervisor",
+                          rules_for("supervisor", "supervisor-late", HALL, hall_config.controller_id))
+    b = MosquittoBroker(tmp_path / "broker", [*identities(hall_config), late]).start()
+    yield b
+    b.stop()
 
 
 def collect() -> tuple[list[DeviceHealth], HealthPublisher]:
@@ -135,8 +149,8 @@ def test_health_is_retained_and_a_broker_check_is_ignored(controller, broker, de
     kiosk.publish(contract.DEVICE_HEALTH.format(hall=HALL, client="kiosk-01"), b"", qos=1).wait_for_publish(5)
     late: list[dict] = []
     got = threading.Event()
-    reader = Endpoint("supervisor-desk-late", "127.0.0.1", broker.port, username="supervisor-desk",
-                      password=broker.passwords["supervisor-desk"])
+    reader = Endpoint("supervisor-late", "127.0.0.1", broker.port, username="supervisor-late",
+                      password=broker.passwords["supervisor-late"])
     reader.subscribe(contract.DEVICE_HEALTH.format(hall=HALL, client="kiosk-01"),
                      lambda m: (late.append(json.loads(m.payload)), got.set()))
     reader.start()

@@ -107,8 +107,8 @@ def test_calls_pauses_and_a_failing_line_reach_the_window_displays(hall_with_dis
     # The display's line fails: its presence goes offline; the controller goes on; when the
     # line answers again the display shows the newest call, not the one it missed.
     presence = {}
-    watcher = Endpoint("hall-controller-probe", "127.0.0.1", broker.port, username="hall-controller",
-                       password=broker.passwords["hall-controller"])
+    watcher = Endpoint("supervisor-desk", "127.0.0.1", broker.port, username="supervisor-desk",
+                       password=broker.passwords["supervisor-desk"])  # the desk reads every presence
     got = threading.Event()
     watcher.subscribe(contract.PRESENCE.format(client="display-w3"),
                       lambda m: (presence.update(json.loads(m.payload)), got.set()))
