@@ -23,6 +23,7 @@ from config import HallSuiteConfig, KioskConfig, load_config
 from demo.processes import ROOT, Processes
 from devkit.broker import MosquittoBroker
 from hall_controller.tools.provision import identities
+from privacy import install_log_masking
 
 OUT = Path(os.environ.get("HALL_DEMO_OUT", ROOT / "demo-output"))
 
@@ -44,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="hall-demo")
     ap.add_argument("--headless", action="store_true", help="play the scripted hall and write demo-output/")
     args = ap.parse_args(argv)
+    install_log_masking()  # every record masked (privacy.logs)
     headless = args.headless or not os.environ.get("DISPLAY")
     if headless:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"

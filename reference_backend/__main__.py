@@ -17,6 +17,8 @@ import threading
 import time
 from pathlib import Path
 
+from privacy import install_log_masking
+
 from .faults import FaultConfig
 
 
@@ -54,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_masking()  # every record masked (privacy.logs)
     import uvicorn
 
     from .app import ServerConfig, create_app

@@ -25,6 +25,7 @@ from config.schema import DeviceConfig, HallConfig
 from hall_controller.tools.provision import (CredentialsError, identities, mosquitto_conf, read_credentials,
                                              write_broker_files)
 from hall_controller.tools.provision_check import check_hall
+from privacy import install_log_masking
 
 EX_CONFIG = 78
 
@@ -214,6 +215,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    install_log_masking()  # every record masked (privacy.logs)
     try:
         config = load_config(args.config, HallSuiteConfig)
     except ConfigError as err:
