@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from hall_controller.tools.provision import Identity, write_broker_files
+from privacy import open_log
 
 
 def free_port() -> int:
@@ -42,7 +43,7 @@ class MosquittoBroker:
         else:
             conf += ["allow_anonymous true"]
         (self.workdir / "mosquitto.conf").write_text("\n".join(conf) + "\n")
-        self.log = open(self.workdir / "mosquitto.log", "ab")
+        self.log = open_log(self.workdir / "mosquitto.log")
         self.proc = subprocess.Popen([exe, "-c", str(self.workdir / "mosquitto.conf")],
                                      stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + timeout

@@ -14,6 +14,7 @@ at the next start), but only files this process owns.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 __all__ = ["LOG_MODE", "PRIVATE_MODE", "create_private", "open_log", "private_dir", "write_private"]
@@ -60,8 +61,8 @@ def write_private(path: str | os.PathLike, data: bytes | str, mode: int = PRIVAT
     """Replace `path` atomically by `data` (text as UTF-8) in a file of `mode`."""
     path = Path(path)
     private_dir(path.parent)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # 0600
+    tmp = Path(name)
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:

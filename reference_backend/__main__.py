@@ -17,7 +17,7 @@ import threading
 import time
 from pathlib import Path
 
-from privacy import install_log_masking
+from privacy import install_log_masking, private_dir
 
 from .faults import FaultConfig
 
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             app.state.store.close()
         return 0
     state_dir = args.state_dir or Path(tempfile.mkdtemp(prefix="reference-backend-"))
-    state_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(state_dir)  # 0700 when made here; its SQLite store is 0600
     token = args.admin_token or secrets.token_hex(16)
     app = create_app(ServerConfig(args.app_key, args.app_secret, state_dir, token, args.seed,
                                   faults))

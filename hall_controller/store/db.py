@@ -1,5 +1,8 @@
 """The controller's database: SQLite (WAL, synchronous FULL) by default, PostgreSQL by URL.
 
+A SQLite file is created 0600 before SQLite opens it (whatever the umask; an existing wider
+file is tightened), and SQLite gives its -wal and -shm the main file's mode.
+
 Every ticket transition is an appended row in `events`, the source of all statistics;
 `tickets` holds each ticket's current state for fast queue queries. The schema is kept by
 Alembic migrations (hall_controller/store/migrations/versions), applied at start-up by
@@ -12,6 +15,8 @@ from pathlib import Path
 
 from sqlalchemy import Column, Float, Index, Integer, MetaData, String, Text, UniqueConstraint, create_engine, event
 from sqlalchemy.engine import Engine
+
+from privacy import create_private
 
 metadata = MetaData()
 
@@ -96,7 +101,9 @@ def make_engine(url: str, *, base_dir: Path | None = None) -> Engine:
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and base_dir is not None:
         url = "sqlite:///" + str((base_dir / url[len("sqlite:///"):]).resolve())
     if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        path = url[len("sqlite:///"):].split("?", 1)[0]
+        if path and path != ":memory:":
+            create_private(path)  # 0600, its directory 0700 when we make it
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
