@@ -279,7 +279,10 @@ class Health(Payload):
     hall: str
     controller: str
     at: str
-    backend: Literal["ok", "unavailable", "not_configured"]
+    backend: Literal["ok", "delayed", "unavailable", "not_configured"] = Field(
+        description="ok; delayed: items wait undelivered longer than a short grace though no platform failure is "
+                    "known (e.g. after a restart); unavailable: the platform's last answer was a failure; "
+                    "not_configured: an offline hall")
     backend_error: str | None = None
     outbox: OutboxBacklog
 
