@@ -1,5 +1,5 @@
 """Run a private Mosquitto (for the demo and the tests): a free port on 127.0.0.1, its own
-password file and access rules, no persistence, stopped with the process that started it."""
+password file and access rules, no persistence (unless asked), stopped with the process that started it."""
 from __future__ import annotations
 
 import os
@@ -20,8 +20,12 @@ def free_port() -> int:
 
 
 class MosquittoBroker:
-    def __init__(self, workdir: Path, identities: list[Identity] | None = None, port: int | None = None) -> None:
+    def __init__(self, workdir: Path, identities: list[Identity] | None = None, port: int | None = None, *,
+                 persistence: bool = False, log_all: bool = False) -> None:
+        """`persistence`: keep retained messages in workdir/data/mosquitto.db (as production does);
+        `log_all`: log every connection, subscription and publish (never a payload)."""
         self.workdir = Path(workdir)
+        self.persistence, self.log_all = persistence, log_all
         self.identities = identities
         self.port = port or free_port()
         self.proc: subprocess.Popen | None = None
@@ -30,9 +34,14 @@ class MosquittoBroker:
     def start(self, timeout: float = 10.0) -> "MosquittoBroker":
         exe = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
         self.workdir.mkdir(parents=True, exist_ok=True)
-        conf = [f"listener {self.port} 127.0.0.1", "persistence false", "log_dest stderr",
-                "log_type error", "log_type warning", "max_queued_messages 10000",
+        conf = [f"listener {self.port} 127.0.0.1", "log_dest stderr", "max_queued_messages 10000",
                 "set_tcp_nodelay true"]  # small MQTT packets must not wait for delayed ACKs
+        conf += ["log_type all"] if self.log_all else ["log_type error", "log_type warning"]
+        if self.persistence:
+            (self.workdir / "data").mkdir(exist_ok=True)
+            conf += ["persistence true", f"persistence_location {self.workdir / 'data'}/"]
+        else:
+            conf += ["persistence false"]
         if os.geteuid() == 0:
             # Mosquitto drops root for the "mosquitto" user, who cannot read our 0600 files
             # in a private directory; this broker is private to the demo or the tests.

@@ -26,10 +26,11 @@ ROOT = "hall"
 _log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 # Free text a person types that nobody downstream needs as typed (a pause reason, a clerk's id, a
-# reprint reason): whatever in it is shaped like an ID or phone number is masked on arrival, so it
-# is never stored, published on a board, sent to the platform or logged in full. Not used for what
-# selects something at the platform (ID number, appointment code, licence and matter ids) nor for
-# the rating comment, which the platform receives as the citizen wrote it.
+# reprint reason) and the opaque request ids a device makes up: whatever in it is shaped like an ID
+# or phone number is masked on arrival, so it is never stored, published on a board, sent to the
+# platform or logged in full (a request id stays a stable key: the same id masks the same way). Not
+# used for what selects something at the platform (ID number, appointment code, licence and matter
+# ids) nor for the rating comment, which the platform receives as the citizen wrote it.
 MaskedText = Annotated[str, AfterValidator(mask_text)]
 
 
@@ -38,8 +39,10 @@ class TicketRequest(Payload):
     """A kiosk (or the phone gateway) asks for a ticket."""
 
     service: str = Field(pattern=r"^[A-Z]$", description="service code, e.g. A")
-    request_id: str = Field(min_length=8, max_length=64,
-                            description="unique per citizen action; a retry with the same id returns the same ticket")
+    request_id: MaskedText = Field(min_length=8, max_length=64,
+                                   description="unique per citizen action; a retry with the same id returns the same "
+                                               "ticket (an opaque id: anything in it shaped like an ID or phone "
+                                               "number is masked)")
     priority: Literal["normal", "appointment", "green"] = "normal"
     appointment_code: MaskedText | None = Field(
         None, max_length=64, description="informational (the check-in through the platform is BackendRequest "
@@ -135,8 +138,9 @@ class BackendRequest(Payload):
     chunk: int = Field(0, ge=0, description="licence_pdf: which chunk (0 first)")
     sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$",
                                description="licence_pdf, chunk > 0: the sha256 announced with chunk 0")
-    request_id: str | None = Field(None, min_length=8, max_length=64,
-                                   description="check_in, record_print, rate: a retry with the same id is applied once")
+    request_id: MaskedText | None = Field(None, min_length=8, max_length=64,
+                                          description="check_in, record_print, rate: a retry with the same id is "
+                                                      "applied once")
     reprint_reason: MaskedText | None = Field(None, max_length=200,
                                               description="record_print of an already printed licence")
     ticket: str | None = Field(None, max_length=8, description="rate: today's ticket number, e.g. A012")
@@ -376,10 +380,11 @@ class RobotHelpRequest(Payload):
     citizen there), or to guide them to a window or area. Answered with
     Response(data={task_id, robot}) or an error with code `robot_unavailable`."""
 
-    request_id: str = Field(min_length=8, max_length=64, description="a retry with the same id sends no second task")
+    request_id: MaskedText = Field(min_length=8, max_length=64,
+                                   description="a retry with the same id sends no second task")
     kind: Literal["greet", "guide"] = "greet"
     window: int | None = Field(None, ge=1, description="guide: the window")
-    area: str | None = Field(None, max_length=64, description="guide: the area; greet: where the kiosk stands")
+    area: MaskedText | None = Field(None, max_length=64, description="guide: the area; greet: where the kiosk stands")
     lang: Literal["zh", "en"] = "zh"
 
 

@@ -324,19 +324,20 @@ class Outbox:
         return [dict(r._mapping) for r in rows]
 
 
-def _masked(value: Any) -> Any:
+def masked(value: Any) -> Any:
+    """`value` with every string in it masked (`privacy.mask_text`), as a delivered item keeps it."""
     if isinstance(value, str):
         return mask_text(value)
     if isinstance(value, list):
-        return [_masked(v) for v in value]
+        return [masked(v) for v in value]
     if isinstance(value, dict):
-        return {k: _masked(v) for k, v in value.items()}
+        return {k: masked(v) for k, v in value.items()}
     return value
 
 
 def _masked_payload(payload: str) -> str:
     """A delivered item's JSON with every string masked (numbers and keys left as they are)."""
     try:
-        return json.dumps(_masked(json.loads(payload)), ensure_ascii=False)
+        return json.dumps(masked(json.loads(payload)), ensure_ascii=False)
     except ValueError:
         return mask_text(payload)

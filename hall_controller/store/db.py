@@ -93,6 +93,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA synchronous=FULL")  # an acknowledged ticket survives a crash or power cut
     cur.execute("PRAGMA busy_timeout=5000")
     cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA secure_delete=ON")  # what is deleted or overwritten (masked) leaves no trace in the file
     cur.close()
 
 
