@@ -63,10 +63,14 @@ def write_private(path: str | os.PathLike, data: bytes | str, mode: int = PRIVAT
     private_dir(path.parent)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # 0600
     tmp = Path(name)
+    view = memoryview(data.encode("utf-8") if isinstance(data, str) else data)
     try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        try:
+            os.fchmod(fd, mode)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
