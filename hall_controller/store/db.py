@@ -1,7 +1,8 @@
 """The controller's database: SQLite (WAL, synchronous FULL) by default, PostgreSQL by URL.
 
 A SQLite file is created 0600 before SQLite opens it (whatever the umask; an existing wider
-file is tightened), and SQLite gives its -wal and -shm the main file's mode.
+file is tightened), and SQLite gives its -wal and -shm the main file's mode. Database errors
+never carry the statement's parameters (`hide_parameters`): they are logged.
 
 Every ticket transition is an appended row in `events`, the source of all statistics;
 `tickets` holds each ticket's current state for fast queue queries. The schema is kept by
@@ -105,10 +106,10 @@ def make_engine(url: str, *, base_dir: Path | None = None) -> Engine:
         path = url[len("sqlite:///"):].split("?", 1)[0]
         if path and path != ":memory:":
             create_private(path)  # 0600, its directory 0700 when we make it
-        engine = create_engine(url)
+        engine = create_engine(url, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
     migrate(engine)
     return engine
 

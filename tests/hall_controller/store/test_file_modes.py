@@ -88,3 +88,17 @@ def test_device_counters_are_private_whatever_the_umask(tmp_path, monkeypatch, m
     assert mode(counters.path) == 0o600 and mode(counters.path.parent) == 0o700
     assert Counters("printer-01").snapshot() == {"cuts": 1, "prints": 1}
     assert [p.name for p in counters.path.parent.iterdir()] == ["printer-01.json"]  # no temp file left
+
+
+def test_a_database_error_carries_no_parameter(tmp_path):
+    """Database errors are logged (hall_controller/hall.py): the statement is in them, a value is not."""
+    import sqlalchemy as sa
+
+    from tests.support.personal import personal_numbers
+    number = personal_numbers(8)["resident"]
+    engine = make_engine(f"sqlite:///{tmp_path / 'hall.db'}")
+    with pytest.raises(sa.exc.DBAPIError) as err:
+        with engine.begin() as c:
+            c.execute(sa.text("INSERT INTO no_such_table (x) VALUES (:x)"), {"x": number})
+    engine.dispose()
+    assert "no_such_table" in str(err.value) and number not in str(err.value)
