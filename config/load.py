@@ -1,6 +1,7 @@
 """Load a TOML file into a schema; every problem becomes one clear ConfigError."""
 from __future__ import annotations
 
+import datetime
 import tomllib
 from pathlib import Path
 from typing import TypeVar
@@ -21,7 +22,44 @@ def _key(loc: tuple) -> str:
     return out or "(top level)"
 
 
+# What a strict type error expects, in the words of a TOML file (the schemas convert nothing:
+# config/schema.py `Strict`).
+EXPECTED = {
+    "int_type": "an integer (a whole number without quotes, e.g. 3)",
+    "float_type": "a number (without quotes, e.g. 5.0)",
+    "bool_type": "a boolean (true or false, without quotes)",
+    "string_type": "a string (text in quotes)",
+    "time_type": "a time (a TOML time without quotes, e.g. 08:00:00)",
+    "list_type": "a list, e.g. [\"zh\"]",
+    "dict_type": "a table, e.g. { A = 1.0 }",
+    "model_type": "a table",
+    "literal_error": None,  # pydantic's message lists the allowed values
+}
+
+
+def _toml_value(value) -> str:
+    """A value as the TOML file wrote it: the string '1883', the float 1883.0, a table."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, float):
+        return f"the float {value!r}"
+    if isinstance(value, int):
+        return f"the integer {value}"
+    if isinstance(value, datetime.datetime):
+        return f"the date-time {value.isoformat()}"
+    if isinstance(value, (datetime.date, datetime.time)):
+        return f"the {type(value).__name__} {value.isoformat()}"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
 def describe(err: ValidationError, source: str) -> str:
+    """One line per problem: the file, the key and what was expected (and what was found)."""
     lines = []
     for e in err.errors():
         key = _key(tuple(e["loc"]))
@@ -29,10 +67,13 @@ def describe(err: ValidationError, source: str) -> str:
             lines.append(f"{source}: unknown key {key!r}")
         elif e["type"] == "missing":
             lines.append(f"{source}: missing key {key!r}")
+        elif EXPECTED.get(e["type"]):
+            lines.append(f"{source}: key {key!r}: expected {EXPECTED[e['type']]}, got {_toml_value(e.get('input'))}")
         else:
             got = e.get("input")
-            got_text = "" if isinstance(got, dict) else f" (got {got!r})"
-            lines.append(f"{source}: key {key!r}: {e['msg']}{got_text}")
+            got_text = "" if isinstance(got, dict) else f" (got {_toml_value(got)})"
+            msg = e["msg"].removeprefix("Value error, ")
+            lines.append(f"{source}: key {key!r}: {msg}{got_text}")
     return "\n".join(lines)
 
 

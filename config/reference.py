@@ -55,7 +55,10 @@ def render() -> str:
     out = ["# Configuration reference", "",
            "Generated from `config/schema.py` by `python -m config.reference`; do not edit by hand.",
            "", "Files are TOML. Every key is checked at start-up: an unknown key, a wrong type or a value "
-           "out of range stops the program with the file, the key and what was expected. Examples: "
+           "out of range stops the program with the file, the key and what was expected. Types are strict, "
+           "nothing is converted: `port = \"1883\"` (a string), `port = 1883.0` (a float) or "
+           "`speech_enabled = \"true\"` are errors; a whole number is accepted for a float; times are TOML "
+           "times without quotes (`day_starts_at = 04:00:00`); `timezone` must be a known IANA zone. Examples: "
            "[examples/hall.toml](examples/hall.toml), [examples/kiosk.toml](examples/kiosk.toml).", ""]
     for title, model in SECTIONS:
         out += [f"## {title}", ""]

@@ -1,10 +1,14 @@
-"""The schemas of every configuration file. Unknown keys are errors (extra="forbid")."""
+"""The schemas of every configuration file. Unknown keys are errors (extra="forbid"), and types
+are strict (strict=True): `port = "1883"` (a string), `port = 1883.0` (a float) or
+`speech_enabled = "true"` stop the program instead of being converted; a time is a TOML time
+(`day_starts_at = 08:00:00`, no quotes); a whole number is accepted where a float is expected."""
 from __future__ import annotations
 
 import re
 from collections import Counter
 from datetime import time
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -14,7 +18,7 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class BrokerConfig(Strict):
@@ -147,6 +151,16 @@ class HallConfig(Strict):
                                                "been idle longest")
     no_show: NoShowConfig = Field(NoShowConfig(), description="what a no-show does")
     robot: RobotConfig | None = Field(None, description="the guide robot, if the hall has one")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError) as err:
+            raise ValueError(f"{value!r} is not a known IANA time zone; expected a name such as "
+                             f"Asia/Shanghai or Asia/Urumqi") from err
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> "HallConfig":

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from privacy import open_log
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -20,7 +22,7 @@ class Processes:
     def spawn(self, name: str, args: list[str], *, env: dict | None = None, ready: str | None = None,
               json_line: bool = False, timeout: float = 30.0):
         """Start `python -m ...`; wait for a ready line (or a JSON line, returned)."""
-        log = open(self.log_dir / f"{name}.log", "ab")
+        log = open_log(self.log_dir / f"{name}.log")  # 0640: masked text, the technicians' group reads it
         proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env={**os.environ, **(env or {})},
                                 stdout=subprocess.PIPE if (ready or json_line) else log, stderr=log)
         self.procs.append((name, proc))

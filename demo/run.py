@@ -23,6 +23,7 @@ from config import HallSuiteConfig, KioskConfig, load_config
 from demo.processes import ROOT, Processes
 from devkit.broker import MosquittoBroker
 from hall_controller.tools.provision import identities
+from privacy import install_log_masking, private_dir
 
 OUT = Path(os.environ.get("HALL_DEMO_OUT", ROOT / "demo-output"))
 
@@ -44,13 +45,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="hall-demo")
     ap.add_argument("--headless", action="store_true", help="play the scripted hall and write demo-output/")
     args = ap.parse_args(argv)
+    install_log_masking()  # every record masked (privacy.logs)
     headless = args.headless or not os.environ.get("DISPLAY")
     if headless:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     shutil.rmtree(OUT, ignore_errors=True)
     state = OUT / "state"
-    for d in ("state", "logs", "receipts", "announcements", "screens"):
+    for d in ("logs", "receipts", "announcements", "screens"):
         (OUT / d).mkdir(parents=True, exist_ok=True)
+    private_dir(state)  # 0700: the database, the broker's credentials, device counters
     os.environ.setdefault("HALL_STATE_DIR", str(state))
 
     suite0 = load_config(ROOT / "config/examples/hall.toml", HallSuiteConfig)

@@ -2,7 +2,9 @@
 identities and rules in the dynamic security plugin (the files `hall-provision` writes, from
 the same code), no persistence, stopped with the process that started it. With `tls=True` it
 also listens with TLS on `tls_port` (on `tls_bind`, 127.0.0.1 unless given), with a CA and a
-broker certificate for `tls_names` made in its directory (`ca_file`)."""
+broker certificate for `tls_names` made in its directory (`ca_file`). `persistence` keeps
+retained messages in workdir/data (as production does); `log_all` logs every connection,
+subscription and publish (never a payload)."""
 from __future__ import annotations
 
 import os
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from hall_controller.tools import tls as certs
 from hall_controller.tools.provision import Identity, TlsListener, mosquitto_conf, write_broker_files
+from privacy import open_log
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -25,8 +28,9 @@ def free_port(host: str = "127.0.0.1") -> int:
 class MosquittoBroker:
     def __init__(self, workdir: Path, identities: list[Identity] | None = None, port: int | None = None, *,
                  tls: bool = False, tls_bind: str = "127.0.0.1", tls_names: list[str] | None = None,
-                 require_certificate: bool = False) -> None:
+                 require_certificate: bool = False, persistence: bool = False, log_all: bool = False) -> None:
         self.workdir = Path(workdir)
+        self.persistence, self.log_all = persistence, log_all
         self.identities = identities
         self.port = port or free_port()
         self.proc: subprocess.Popen | None = None
@@ -55,14 +59,16 @@ class MosquittoBroker:
         data = self.workdir / "data"
         dynsec_file, _ = write_broker_files(self.workdir, self.identities, data_dir=data)
         conf = mosquitto_conf(port=self.port, dynsec_file=dynsec_file, data_dir=data, tls=listener,
-                              bind=self.tls_bind, user=user, persistence=False)
+                              bind=self.tls_bind, user=user, persistence=self.persistence)
+        if self.log_all:
+            return conf.replace("log_type error\n", "log_type all\n")
         return conf.replace("log_type notice\n", "").replace("connection_messages true\n", "")
 
     def start(self, timeout: float = 10.0) -> "MosquittoBroker":
         exe = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
         self.workdir.mkdir(parents=True, exist_ok=True)
         (self.workdir / "mosquitto.conf").write_text(self._conf())
-        self.log = open(self.workdir / "mosquitto.log", "ab")
+        self.log = open_log(self.workdir / "mosquitto.log")
         self.proc = subprocess.Popen([exe, "-c", str(self.workdir / "mosquitto.conf")],
                                      stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + timeout

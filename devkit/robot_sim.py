@@ -32,6 +32,7 @@ from drivers.core.clock import Clock, SystemClock
 from hall_protocol import contract
 from hall_protocol.contract import Presence, RobotPosition, RobotState, RobotTask, RobotTaskStatus, encode
 from hall_protocol.mqtt import Endpoint, Tls
+from privacy import install_log_masking
 
 log = logging.getLogger(__name__)
 
@@ -270,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fault", choices=FAULTS)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_masking()  # every record masked (privacy.logs)
     try:
         suite = load_config(args.config, HallSuiteConfig)
         hall = next(h for h in suite.halls if any(d.id == args.id and d.role == "robot" for d in h.devices))

@@ -16,6 +16,7 @@ import sys
 import drivers
 from drivers.core.errors import DeviceError
 from drivers.core.url import UrlError
+from privacy import install_log_masking
 
 EXIT_DEVICE = 2
 EXIT_USAGE = 64
@@ -63,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    install_log_masking()  # every record masked (privacy.logs)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE

@@ -15,6 +15,7 @@ import sys
 
 from hall_apps.caller_model import CallerClient, CallerError, CallerModel
 from hall_protocol.mqtt import Endpoint, MqttError, tls_arguments, tls_from_args
+from privacy import install_log_masking
 
 ACTIONS = ["call_next", "recall", "start", "finish", "no_show", "transfer", "pause", "resume", "call", "cancel",
            "open", "close", "status"]
@@ -305,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--front", action="store_true", help="transfer: to the front of the queue")
     ap.add_argument("--requeue", action="store_true", help="no_show: put the ticket back in the queue")
     args = ap.parse_args(argv)
+    install_log_masking()  # every record masked (privacy.logs)
     host, port = args.broker.rsplit(":", 1)
     ep = Endpoint(args.id, host, int(port), username=args.id, password=os.environ.get("HALL_MQTT_PASSWORD"),
                   tls=tls_from_args(ap, args))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePol
 
 from hall_apps.screen_model import ScreenModel
 from hall_protocol.phrasing import call_text
+from privacy import install_log_masking
 
 BG, PANEL, FG, ACCENT, DIM, RED = "#0b1622", "#15263a", "#ffffff", "#ffcc00", "#9fb3c8", "#d32f2f"
 BANNER = {
@@ -245,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--controller-id", default="hall-controller")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
+    install_log_masking()  # every record masked (privacy.logs)
     app = application(sys.argv)
     host, port = args.broker.rsplit(":", 1)
     model = ScreenModel(args.hall, args.controller_id)

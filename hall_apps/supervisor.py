@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (QDateEdit, QFileDialog, QGridLayout, QHBoxLayout,
 from hall_apps.supervisor_model import TABS, ReportClient, SupervisorModel, supervisor_endpoint
 from hall_protocol.mqtt import tls_arguments, tls_from_args
 from hall_protocol.reporting import HEADERS, TEXT_COLUMNS, fmt
+from privacy import install_log_masking
 
 TAB_NAMES = {"service": "业务 Services", "window": "窗口 Windows", "clerk": "人员 Staff", "hour": "时段 Hours"}
 STATE_COLOURS = {"online": "#2e7d32", "offline": "#c62828", "unknown": "#9e9e9e", "staff": "#e65100",
@@ -269,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--screenshot", help="render once the controller answered, save this PNG and exit")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
+    install_log_masking()  # every record masked (privacy.logs)
     try:
         config = load_config(args.config, HallSuiteConfig)
         hall = config.hall(args.hall) if args.hall else config.halls[0]

@@ -28,6 +28,8 @@ WINDOW_STATES = {"idle": "空闲 Idle", "calling": "呼叫中 Calling", "serving
                  "paused": "暂停 Paused", "closed": "关闭 Closed"}
 ROBOT_STATES = {"idle": "空闲", "busy": "执行任务", "charging": "充电中", "error": "故障", "offline": "离线",
                 "unknown": "未知"}
+# Health.backend in words (Chinese, English); not_configured has a line of its own.
+PLATFORM_STATES = {"ok": ("正常", "ok"), "delayed": ("上报延迟", "delayed"), "unavailable": ("不可达", "unreachable")}
 
 
 @dataclass
@@ -199,8 +201,8 @@ class SupervisorModel:
         box = h.outbox
         waiting = f"待上报 {box.count} 条" + (f"，最早 {box.oldest_age_s / 60:.0f} 分钟前" if box.count else "")
         dead = f"，失败 {box.dead} 条" if box.dead else ""
-        state = "正常" if h.backend == "ok" else "不可达"
-        english = f"Platform {'ok' if h.backend == 'ok' else 'unreachable'}, backlog {box.count}"
+        state, state_en = PLATFORM_STATES.get(h.backend, PLATFORM_STATES["unavailable"])
+        english = f"Platform {state_en}, backlog {box.count}"
         fine = h.backend == "ok" and not box.dead and box.oldest_age_s < 600
         return f"政务平台：{state}，{waiting}{dead}  {english}", fine
 

@@ -13,6 +13,7 @@ from config import ConfigError, HallSuiteConfig, load_config
 from hall_controller.service import HallController
 from hall_controller.store.db import make_engine
 from hall_protocol.mqtt import MqttError
+from privacy import install_log_masking
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_masking()  # every record masked (privacy.logs)
     try:
         config = load_config(args.config, HallSuiteConfig)
     except ConfigError as err:
@@ -71,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     print("hall-controller: ready", flush=True)
     stop.wait()
     controller.stop()
+    engine.dispose()  # the last connection closes: SQLite checkpoints its WAL (nothing left behind in it)
     return 0
 
 

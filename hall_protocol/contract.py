@@ -13,17 +13,25 @@ import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, Field, ValidationError, model_validator
 
 from hall_protocol import platform as bm
 from hall_protocol.payload import Payload
 from hall_protocol.reporting import ReportRequest
+from privacy import mask_text
 
 ROOT = "hall"
 _log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
+# Free text a person types that nobody downstream needs as typed (a pause reason, a clerk's id, a
+# reprint reason) and the opaque request ids a device makes up: whatever in it is shaped like an ID
+# or phone number is masked on arrival, so it is never stored, published on a board, sent to the
+# platform or logged in full (a request id stays a stable key: the same id masks the same way). Not
+# used for what selects something at the platform (ID number, appointment code, licence and matter
+# ids) nor for the rating comment, which the platform receives as the citizen wrote it.
+MaskedText = Annotated[str, AfterValidator(mask_text)]
 
 
 # ---- requests and responses ------------------------------------------------------------
@@ -31,10 +39,14 @@ class TicketRequest(Payload):
     """A kiosk (or the phone gateway) asks for a ticket."""
 
     service: str = Field(pattern=r"^[A-Z]$", description="service code, e.g. A")
-    request_id: str = Field(min_length=8, max_length=64,
-                            description="unique per citizen action; a retry with the same id returns the same ticket")
+    request_id: MaskedText = Field(min_length=8, max_length=64,
+                                   description="unique per citizen action; a retry with the same id returns the same "
+                                               "ticket (an opaque id: anything in it shaped like an ID or phone "
+                                               "number is masked)")
     priority: Literal["normal", "appointment", "green"] = "normal"
-    appointment_code: str | None = None
+    appointment_code: MaskedText | None = Field(
+        None, max_length=64, description="informational (the check-in through the platform is BackendRequest "
+                                         "check_in); anything shaped like an ID or phone number is masked")
     lang: Literal["zh", "en"] = "zh"
     guide: bool = Field(False, description="the citizen asked the guide robot to lead them to the window "
                                            "when the ticket is called (the hall's robot.guide_on_call decides)")
@@ -73,18 +85,21 @@ class WindowCommand(Payload):
 
     window: int = Field(ge=1)
     action: WindowAction
-    ticket: str | None = Field(None, description="for call / cancel: the ticket number")
+    ticket: str | None = Field(None, max_length=8, description="for call / cancel: the ticket number")
     to_service: str | None = Field(None, pattern=r"^[A-Z]$", description="for transfer")
     to_window: int | None = Field(None, ge=1, description="for transfer")
     front: bool = Field(False, description="for transfer: to the front of the queue")
-    reason: str | None = Field(None, max_length=100, description="for pause")
-    request_id: str | None = Field(None, min_length=8, max_length=64,
-                                   description="unique per clerk action; needed by every action that changes state "
-                                               "(all but status): a retry with the same id (its answer was lost) "
-                                               "gets the first answer's ticket and window, and changes nothing")
+    reason: MaskedText | None = Field(None, max_length=100, description="for pause (ID and phone numbers in it "
+                                                                         "are masked)")
+    request_id: MaskedText | None = Field(None, min_length=8, max_length=64,
+                                          description="unique per clerk action; needed by every action that changes "
+                                                      "state (all but status): a retry with the same id (its answer "
+                                                      "was lost) gets the first answer's ticket and window, and "
+                                                      "changes nothing")
     requeue: bool | None = Field(None, description="for no_show: put the ticket back at the end of the queue; "
                                  "unset = the hall's setting (no_show.requeue)")
-    clerk: str | None = Field(None, max_length=40)
+    clerk: MaskedText | None = Field(None, max_length=40, description="the clerk's staff id (masked if shaped "
+                                                                      "like an ID or phone number)")
 
 
 class Response(Payload):
@@ -128,13 +143,17 @@ class BackendRequest(Payload):
     chunk: int = Field(0, ge=0, description="licence_pdf: which chunk (0 first)")
     sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$",
                                description="licence_pdf, chunk > 0: the sha256 announced with chunk 0")
-    request_id: str | None = Field(None, min_length=8, max_length=64,
-                                   description="check_in, record_print, rate: a retry with the same id is applied once")
-    reprint_reason: str | None = Field(None, max_length=200, description="record_print of an already printed licence")
+    request_id: MaskedText | None = Field(None, min_length=8, max_length=64,
+                                          description="check_in, record_print, rate: a retry with the same id is "
+                                                      "applied once")
+    reprint_reason: MaskedText | None = Field(None, max_length=200,
+                                              description="record_print of an already printed licence")
     ticket: str | None = Field(None, max_length=8, description="rate: today's ticket number, e.g. A012")
     score: int | None = Field(None, ge=1, le=5, description="rate: 1 (very bad) .. 5 (very good)")
-    reason_codes: list[str] = Field([], max_length=10, description="rate: optional reasons")
-    comment: str = Field("", max_length=500, description="rate: optional comment")
+    reason_codes: list[Annotated[MaskedText, Field(max_length=32)]] = Field(
+        [], max_length=10, description="rate: optional reasons")
+    comment: str = Field("", max_length=500, description="rate: optional comment, passed to the platform as "
+                                                         "written (it may need a phone number to call back)")
     lang: Literal["zh", "en"] = "zh"
 
     @model_validator(mode="after")
@@ -310,7 +329,10 @@ class Health(Payload):
     hall: str
     controller: str
     at: str
-    backend: Literal["ok", "unavailable", "not_configured"]
+    backend: Literal["ok", "delayed", "unavailable", "not_configured"] = Field(
+        description="ok; delayed: items wait undelivered longer than a short grace though no platform failure is "
+                    "known (e.g. after a restart); unavailable: the platform's last answer was a failure; "
+                    "not_configured: an offline hall")
     backend_error: str | None = None
     outbox: OutboxBacklog
 
@@ -404,10 +426,11 @@ class RobotHelpRequest(Payload):
     citizen there), or to guide them to a window or area. Answered with
     Response(data={task_id, robot}) or an error with code `robot_unavailable`."""
 
-    request_id: str = Field(min_length=8, max_length=64, description="a retry with the same id sends no second task")
+    request_id: MaskedText = Field(min_length=8, max_length=64,
+                                   description="a retry with the same id sends no second task")
     kind: Literal["greet", "guide"] = "greet"
     window: int | None = Field(None, ge=1, description="guide: the window")
-    area: str | None = Field(None, max_length=64, description="guide: the area; greet: where the kiosk stands")
+    area: MaskedText | None = Field(None, max_length=64, description="guide: the area; greet: where the kiosk stands")
     lang: Literal["zh", "en"] = "zh"
 
 

@@ -96,6 +96,13 @@ class CitizenQuery(_Model):
     id_number: str = IdNumber
 
 
+class AppointmentQuery(_Model):
+    """An appointment by its code, in the body: a citizen types or scans the code, and what a
+    citizen types never goes into a URL (proxies and debug logs keep URLs)."""
+
+    code: str = Field(min_length=1, max_length=64, description="the appointment's code (预约码)")
+
+
 class CheckIn(_Model):
     appointment: Appointment
     priority: int = Field(ge=0, description="queue priority the ticket gets")

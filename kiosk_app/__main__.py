@@ -7,6 +7,7 @@ import sys
 
 from config import ConfigError, HallSuiteConfig, KioskConfig, load_config
 from hall_protocol.mqtt import MqttError
+from privacy import install_log_masking
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--printer-url")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_masking()  # every record masked (privacy.logs)
     try:
         config = load_config(args.config, KioskConfig)
         suite = load_config(args.hall_config, HallSuiteConfig)

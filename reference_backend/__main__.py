@@ -17,6 +17,8 @@ import threading
 import time
 from pathlib import Path
 
+from privacy import install_log_masking, private_dir
+
 from .faults import FaultConfig
 
 
@@ -54,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_masking()  # every record masked (privacy.logs)
     import uvicorn
 
     from .app import ServerConfig, create_app
@@ -69,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             app.state.store.close()
         return 0
     state_dir = args.state_dir or Path(tempfile.mkdtemp(prefix="reference-backend-"))
-    state_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(state_dir)  # 0700 when made here; its SQLite store is 0600
     token = args.admin_token or secrets.token_hex(16)
     app = create_app(ServerConfig(args.app_key, args.app_secret, state_dir, token, args.seed,
                                   faults))

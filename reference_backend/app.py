@@ -119,14 +119,16 @@ def _routes(b: Backend) -> APIRouter:
         codes = [c for c, (idn, _) in b.world.appointments.items() if idn == q.id_number.upper()]
         return m.AppointmentList(items=[b.appointment(c)[1] for c in codes])
 
-    @r.get("/appointments/{code}", response_model=m.Appointment, responses=ERR_404,
-           tags=["appointments"])
-    async def appointment_by_code(code: str) -> m.Appointment:
-        return b.appointment(code)[1]
+    @r.post("/appointments/query", response_model=m.Appointment, responses=ERR_404,
+            tags=["appointments"], summary="One appointment by its code (safe query)")
+    async def appointment_by_code(q: m.AppointmentQuery) -> m.Appointment:
+        return b.appointment(q.code)[1]
 
-    @r.post("/appointments/{code}/check-in", response_model=m.CheckIn, responses=ERR_409,
+    @r.post("/appointments/check-in", response_model=m.CheckIn, responses=ERR_409,
             tags=["appointments"])
-    async def check_in(code: str, request: Request, idempotency_key: IdemKey) -> Response:
+    async def check_in(q: m.AppointmentQuery, request: Request, idempotency_key: IdemKey) -> Response:
+        code = q.code
+
         def run() -> dict:
             _, appt = b.appointment(code)
             if appt.status != m.AppointmentStatus.booked:

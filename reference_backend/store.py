@@ -9,6 +9,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from privacy import create_private
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS idem (app_key TEXT, key TEXT, fingerprint TEXT, status INTEGER,
     body TEXT, PRIMARY KEY (app_key, key));
@@ -26,6 +28,7 @@ CREATE TABLE IF NOT EXISTS arrivals (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind
 class Store:
     def __init__(self, path: Path | str) -> None:
         self.lock = threading.RLock()
+        create_private(path)  # 0600 (the platform's copy of ratings and comments); -wal/-shm follow
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)

@@ -1,7 +1,8 @@
 """Per-device counters (reads, prints, cuts, faults) that survive a restart.
 
-Stored as one small JSON file per device, replaced atomically, under the state
-directory ($HALL_STATE_DIR, default ~/.local/state/hall-suite).
+Stored as one small JSON file per device, replaced atomically, mode 0600 in a 0700
+directory (privacy.files), under the state directory ($HALL_STATE_DIR, default
+~/.local/state/hall-suite).
 """
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import json
 import os
 import threading
 from pathlib import Path
+
+from privacy import write_private
 
 
 def state_dir() -> Path:
@@ -48,7 +51,4 @@ class Counters:
             return dict(self._values)
 
     def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self._values, sort_keys=True), "utf-8")
-        os.replace(tmp, self.path)
+        write_private(self.path, json.dumps(self._values, sort_keys=True))

@@ -12,6 +12,7 @@ import threading
 from drivers.display.modbusemu import ModbusDisplayEmulator
 from drivers.display.ptylink import PtyLink
 from drivers.display.textemu import TextDisplayEmulator
+from privacy import install_log_masking
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_masking()  # every record masked (privacy.logs)
     if args.kind == "text":
         emulator = TextDisplayEmulator(addr=args.addr, faults=args.fault)
     else:

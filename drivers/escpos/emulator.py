@@ -28,6 +28,7 @@ from typing import Callable
 
 from drivers.escpos.protocol import StreamDecoder, status_bytes_for
 from drivers.escpos.receipt import PaperModel, Receipt
+from privacy import install_log_masking
 
 log = logging.getLogger(__name__)
 traffic = logging.getLogger(__name__ + ".traffic")
@@ -281,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give --tcp PORT and/or --pty")
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
+    install_log_masking()  # every record masked (privacy.logs)
     emulator = EscposEmulator(args.out, state=args.state, chinese_default=args.chinese_default)
     ready: dict = {"tcp": None, "pty": None, "control": None}
     if args.tcp is not None:

@@ -25,6 +25,7 @@ import tty
 
 from drivers.idcard.photo import publish_reference_image
 from drivers.idcard.sim import FAULTS, ReaderEmulator
+from privacy import install_log_masking
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pace", action="store_true", help="delay replies by their wire time at the baud")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    install_log_masking()  # every record masked (privacy.logs)
     try:
         emulator = ReaderEmulator(seed=args.seed, faults=args.fault)
         if args.card:

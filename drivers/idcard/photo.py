@@ -19,6 +19,7 @@ from typing import Callable, Protocol
 
 from drivers.core.counters import state_dir
 from drivers.core.errors import HardwareError
+from privacy import write_private
 
 log = logging.getLogger(__name__)
 
@@ -96,13 +97,9 @@ def publish_reference_image(image: bytes, *, filler: bytes = b"", to_disk: bool 
     digest = hashlib.sha256(image).hexdigest()
     _references[digest] = image
     if to_disk:
-        directory = reference_dir()
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / f"{digest}.png"
+        path = reference_dir() / f"{digest}.png"
         if not path.exists():
-            tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(image)
-            os.replace(tmp, path)
+            write_private(path, image)  # a face photo: 0600
     return emulator_photo_for(image, filler)
 
 

@@ -17,6 +17,7 @@ import struct
 import threading
 
 from drivers.smartcard.cards import PROFILES, CardProfile, make_profile
+from privacy import install_log_masking
 
 log = logging.getLogger(__name__)
 traffic = logging.getLogger(__name__ + ".traffic")
@@ -155,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(name)s: %(message)s")
+    install_log_masking()  # every record masked (privacy.logs)
     profile = make_profile(args.profile)
     if args.pin and hasattr(profile, "pin"):
         profile.pin = args.pin

@@ -1,8 +1,11 @@
 """The only HTTP client of the government platform (see docs/backend.md for the contract).
 
 One requests.Session, a timeout on every call, signed requests, retries with backoff only
-for safe calls (GET, the read-only citizen queries, and writes carrying an Idempotency-Key),
-clock skew learned from a stale-timestamp answer, typed errors, validated answers.
+for safe calls (GET, the read-only citizen and appointment queries, and writes carrying an
+Idempotency-Key), clock skew learned from a stale-timestamp answer, typed errors, validated
+answers. What a citizen types or owns (ID numbers, appointment codes) travels in bodies; the
+ids left in paths (matters, licences) are masked by `privacy.mask_text` wherever a path is
+logged or put into an error message.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from drivers.core.clock import Clock, SystemClock
 from hall_protocol import platform as m
+from privacy import mask_text
 
 from .errors import BackendContractError, BackendError, BackendNotFound, BackendRefused, BackendUnavailable
 from .signing import HEADER_IDEMPOTENCY, HmacAuth
@@ -72,11 +76,12 @@ class BackendClient:
                           body={"id_number": id_number}, safe=True).items
 
     def appointment_by_code(self, code: str) -> m.Appointment:
-        return self._json("GET", f"/api/v1/appointments/{_seg(code)}", m.Appointment)
+        return self._json("POST", "/api/v1/appointments/query", m.Appointment,
+                          body=_as_model(m.AppointmentQuery, {"code": code}), safe=True)
 
     def check_in(self, code: str, idem_key: str) -> m.CheckIn:
-        return self._json("POST", f"/api/v1/appointments/{_seg(code)}/check-in", m.CheckIn,
-                          body={}, idem_key=idem_key)
+        return self._json("POST", "/api/v1/appointments/check-in", m.CheckIn,
+                          body=_as_model(m.AppointmentQuery, {"code": code}), idem_key=idem_key)
 
     def progress(self, id_number: str) -> list[m.Application]:
         return self._json("POST", "/api/v1/citizen/applications", m.ApplicationList,
@@ -134,19 +139,20 @@ class BackendClient:
                     raise
                 delay = min(self.max_backoff_s, self.backoff_s * 2 ** attempt)
                 attempt += 1
-                log.info("%s %s unavailable; retry %d in %.2f s", method, path, attempt, delay)
+                log.info("%s %s unavailable; retry %d in %.2f s", method, mask_text(path), attempt, delay)
                 self.clock.sleep(delay)
 
     def _send(self, method: str, path: str, data: bytes | None, headers: dict
               ) -> requests.Response:
+        shown = mask_text(path)
         try:
             resp = self._session.request(method, self.base_url + path, data=data,
                                          headers=headers, timeout=self.timeout)
         except requests.Timeout as err:
-            raise BackendUnavailable(f"{method} {path}: timed out") from err
+            raise BackendUnavailable(f"{method} {shown}: timed out") from err
         except requests.RequestException as err:
-            raise BackendUnavailable(f"{method} {path}: {type(err).__name__}") from err
-        log.debug("%s %s -> %d (%d bytes)", method, path, resp.status_code, len(resp.content))
+            raise BackendUnavailable(f"{method} {shown}: {type(err).__name__}") from err
+        log.debug("%s %s -> %d (%d bytes)", method, shown, resp.status_code, len(resp.content))
         return resp
 
     def _learn_skew(self, resp: requests.Response) -> bool:
@@ -202,7 +208,7 @@ def _check_status(resp: requests.Response, method: str, path: str) -> requests.R
     if status < 400:
         return resp
     code = _error_code(resp)
-    msg = f"{method} {path}: HTTP {status}" + (f" ({code})" if code else "")
+    msg = f"{method} {mask_text(path)}: HTTP {status}" + (f" ({code})" if code else "")
     if status >= 500 or status == 429:
         raise BackendUnavailable(msg, status=status, code=code)
     if status == 404:
@@ -212,7 +218,7 @@ def _check_status(resp: requests.Response, method: str, path: str) -> requests.R
 
 def _where(resp: requests.Response) -> str:
     req = resp.request
-    return f"{req.method} {req.path_url}" if req is not None else resp.url
+    return mask_text(f"{req.method} {req.path_url}" if req is not None else resp.url)
 
 
 def parse_json(resp: requests.Response, model: type[T]) -> T:

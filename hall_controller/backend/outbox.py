@@ -5,23 +5,40 @@ each ticket event's `event_id`), and survive a crash of the process.
 
 Works on SQLite and PostgreSQL; its tables live on its own MetaData (optionally in a schema
 and with a table prefix). Only one deliverer at a time per database: a lease row decides.
+
+The lease names its holder by a stable identity (the controller's id), so a controller that
+crashed and restarts takes its own lease back at once instead of waiting for it to run out. The
+lease is short (`lease_s`, longer than two platform calls) and renewed before every batch, so
+another controller process sharing the database takes over within `lease_s` of the holder's
+death, never while the holder is alive and sending; a holder that finds its lease taken stops.
+(Two processes started with the same identity count as one holder: do not do that. The
+platform's idempotency keys would still make a duplicate delivery harmless.)
+
+While the platform is unreachable the loop backs off (up to `max_backoff_s`) but asks the
+platform's health every `probe_s`: once it answers again, delivery resumes at once.
+
+Once delivered, an item's payload is masked (`privacy.mask_text` on every string): the rating
+comment, which the platform receives as the citizen wrote it, is kept as written only while it
+waits.
 """
 from __future__ import annotations
 
 import json
 import logging
 import threading
+import time
 import uuid
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import (Column, Engine, Float, Index, Integer, MetaData, String, Table, Text, func, insert, or_, select,
-                        update)
+from sqlalchemy import (Column, Engine, Float, Index, Integer, MetaData, String, Table, Text, bindparam, func, insert,
+                        or_, select, update)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from drivers.core.clock import Clock, SystemClock
 from hall_protocol import platform as m
+from privacy import mask_text
 
 from .client import BackendClient
 from .errors import BackendError, BackendRefused
@@ -39,10 +56,11 @@ class Outbox:
     def __init__(self, engine: Engine, client: BackendClient | None, clock: Clock | None = None, *,
                  schema: str | None = None, table_prefix: str = "", batch_size: int = 100,
                  min_backoff_s: float = 0.5, max_backoff_s: float = 60.0, idle_poll_s: float = 2.0,
-                 lease_s: float = 60.0) -> None:
+                 lease_s: float = 20.0, holder: str | None = None, probe_s: float = 2.0) -> None:
+        """`holder`: the deliverer's stable identity (the controller id); None = a random one."""
         self.engine, self.client, self.clock = engine, client, clock or SystemClock()
         self.batch_size, self.lease_s, self.idle_poll_s = batch_size, lease_s, idle_poll_s
-        self.min_backoff_s, self.max_backoff_s = min_backoff_s, max_backoff_s
+        self.min_backoff_s, self.max_backoff_s, self.probe_s = min_backoff_s, max_backoff_s, probe_s
         self.metadata = MetaData(schema=schema)
         self.items = Table(
             f"{table_prefix}backend_outbox", self.metadata,
@@ -64,8 +82,9 @@ class Outbox:
             Column("expires_at", Float, nullable=False),
         )
         self.metadata.create_all(engine)
-        self.holder = uuid.uuid4().hex
+        self.holder = holder or uuid.uuid4().hex
         self.last_error: str | None = None
+        self.settled = False  # a delivery round ran (or found another holder) since this process started
         self._deliver_lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -125,8 +144,12 @@ class Outbox:
             return 0
         try:
             if not self._take_lease():
+                self.settled = True  # another live holder delivers
                 return 0
-            return self._drain()
+            try:
+                return self._drain()
+            finally:
+                self.settled = True
         except SQLAlchemyError as err:
             self.last_error = f"database: {type(err).__name__}"
             log.error("outbox database error: %s", err)
@@ -163,7 +186,9 @@ class Outbox:
             self._mark(rows, DELIVERED)
             delivered += len(rows)
             limit = self.batch_size
-            self._take_lease()
+            if not self._take_lease():  # renewed before every batch; taken meanwhile: stop
+                log.warning("outbox: lease lost to another deliverer; stopping")
+                return delivered
 
     def _head(self, limit: int) -> list[Any]:
         """The oldest pending item; if it is a ticket event, the consecutive ones after it."""
@@ -192,10 +217,14 @@ class Outbox:
         ids = [r.id for r in rows]
         values: dict[str, Any] = {"state": state, "attempts": self.items.c.attempts + 1,
                                   "last_error": error}
-        if state == DELIVERED:
-            values["delivered_at"] = self._now()
         with self.engine.begin() as c:
-            c.execute(update(self.items).where(self.items.c.id.in_(ids)).values(**values))
+            if state != DELIVERED:
+                c.execute(update(self.items).where(self.items.c.id.in_(ids)).values(**values))
+                return
+            # the platform has them now: keep no personal data as written
+            c.execute(update(self.items).where(self.items.c.id == bindparam("row_id")).values(
+                **values, delivered_at=self._now(), payload=bindparam("masked")),
+                [{"row_id": r.id, "masked": _masked_payload(r.payload)} for r in rows])
 
     def _take_lease(self) -> bool:
         now, t = self._now(), self.lease
@@ -246,12 +275,35 @@ class Outbox:
                 log.exception("outbox delivery loop")
                 self.last_error = "internal error"
             if self.last_error:
-                self._stop.wait(backoff)  # backend down: do not hammer it, even on enqueue
+                self._back_off(backoff)  # backend down: do not hammer it, even on enqueue
                 backoff = min(self.max_backoff_s, backoff * 2)
             else:
                 backoff = self.min_backoff_s
                 self._wake.wait(self.idle_poll_s)
                 self._wake.clear()
+
+    def _back_off(self, seconds: float) -> None:
+        """Wait `seconds`, asking the platform's health every `probe_s` meanwhile: when it
+        failed to answer and answers again, stop waiting (the outage is over). When it answers
+        at the first probe the platform is up and delivery itself failed: wait the full time."""
+        deadline = time.monotonic() + seconds
+        unreachable = False
+        while not self._stop.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0 or self._stop.wait(min(left, self.probe_s)) or time.monotonic() >= deadline:
+                return
+            if self.client is None:
+                continue
+            try:
+                self.client.health()
+            except BackendError:
+                unreachable = True
+                continue
+            if unreachable:
+                log.info("outbox: the platform answers again; delivering")
+                return
+            self._stop.wait(max(0.0, deadline - time.monotonic()))
+            return
 
     # --- supervision ------------------------------------------------------------------
     def backlog(self) -> dict[str, Any]:
@@ -270,3 +322,22 @@ class Outbox:
             rows = c.execute(select(i.id, i.kind, i.idem_key, i.last_error, i.created_at)
                              .where(i.state == DEAD).order_by(i.id)).fetchall()
         return [dict(r._mapping) for r in rows]
+
+
+def masked(value: Any) -> Any:
+    """`value` with every string in it masked (`privacy.mask_text`), as a delivered item keeps it."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, list):
+        return [masked(v) for v in value]
+    if isinstance(value, dict):
+        return {k: masked(v) for k, v in value.items()}
+    return value
+
+
+def _masked_payload(payload: str) -> str:
+    """A delivered item's JSON with every string masked (numbers and keys left as they are)."""
+    try:
+        return json.dumps(masked(json.loads(payload)), ensure_ascii=False)
+    except ValueError:
+        return mask_text(payload)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from hall_controller.backend.outbox import DuplicateItem, Outbox
+from hall_controller.backend.outbox import DuplicateItem, Outbox, masked
 from hall_controller.core.queue import HallQueue
 from hall_controller.errors import Conflict
 
@@ -46,7 +46,9 @@ def rate(q: HallQueue, outbox: Outbox, number: str, score: int, *, reason_codes:
         outbox.enqueue("rating", rating, key=key)
     except DuplicateItem as err:
         stored = (outbox.get(key) or {}).get("payload", {})
-        same = all(stored.get(k) == rating[k] for k in ("score", "reason_codes", "comment", "matter_id"))
+        # a delivered rating is kept masked: compare it as it is kept
+        same = all(masked(stored.get(k)) == masked(rating[k])
+                   for k in ("score", "reason_codes", "comment", "matter_id"))
         if same:
             return True
         raise AlreadyRated(f"ticket {number} has already been rated") from err

@@ -4,6 +4,11 @@ events), the event feed, the MQTT gateway for kiosks, and the retained health pe
 Without a configured backend URL the hall still works: ratings are stored in the outbox
 (to be delivered once a platform is configured), ticket events stay in `events`, and every
 kiosk request for a platform function is answered `backend_unavailable`.
+
+The health's `backend` is never `ok` while something waits undelivered longer than
+`delayed_after_s`: `unavailable` when the platform's last answer was a failure, `delayed` when
+no failure is known (yet) but items wait: right after a (re)start until the outbox has tried
+to deliver, or while another controller process holds the delivery lease without delivering.
 """
 from __future__ import annotations
 
@@ -25,10 +30,12 @@ log = logging.getLogger(__name__)
 
 class BackendLink(Feature):
 
-    def __init__(self, ctx: Context, *, tick_s: float = 1.0, health_every_s: float = 5.0) -> None:
+    def __init__(self, ctx: Context, *, tick_s: float = 1.0, health_every_s: float = 5.0,
+                 delayed_after_s: float = 10.0) -> None:
         cfg = ctx.config.backend
         engine = ctx.engine
         self.ctx, self.tick_s, self.health_every_s = ctx, tick_s, health_every_s
+        self.delayed_after_s = delayed_after_s
         self.configured = bool(cfg.url)
         timeout = (3.05, cfg.timeout_s)
 
@@ -38,8 +45,11 @@ class BackendLink(Feature):
             return BackendClient(cfg.url, cfg.app_key or "", cfg.app_secret or "", timeout=timeout,
                                  clock=ctx.clock, retries=retries)
 
-        # Kiosks wait for the gateway: one quick retry. The outbox backs off by itself.
-        self.outbox = Outbox(engine, client(0), ctx.clock)
+        # Kiosks wait for the gateway: one quick retry. The outbox backs off by itself; its lease
+        # is held by this controller's identity (a restart takes it back at once) and outlasts two
+        # platform calls (connect + read timeout), so it never runs out under a live sender.
+        self.outbox = Outbox(engine, client(0), ctx.clock, holder=ctx.config.controller_id,
+                             lease_s=max(20.0, 2 * (timeout[0] + cfg.timeout_s)))
         self.feed = EventFeed(engine, self.outbox, {h.id: h.timezone for h in ctx.config.halls})
         self.gateway = BackendGateway(ctx, client(1), self.outbox)
         self._stop = threading.Event()
@@ -101,7 +111,14 @@ class BackendLink(Feature):
         b = self.outbox.backlog()
         count = b["count"] + (self.feed.pending() if self.configured else 0)
         error = b["last_error"] or self.gateway.last_error
-        state = "not_configured" if not self.configured else ("unavailable" if error else "ok")
+        if not self.configured:
+            state = "not_configured"
+        elif error:
+            state = "unavailable"
+        elif b["count"] and (b["oldest_age_s"] > self.delayed_after_s or not self.outbox.settled):
+            state = "delayed"  # waiting too long, or not tried yet since this process started
+        else:
+            state = "ok"
         return Health(hall=hall, controller=self.ctx.config.controller_id,
                       at=self.ctx.clock.now().isoformat(), backend=state, backend_error=error,
                       outbox=OutboxBacklog(count=count, oldest_age_s=b["oldest_age_s"], dead=b["dead"],

@@ -5,7 +5,8 @@ The controller is the only holder of the platform's credentials: a kiosk sends a
 never blocks the MQTT thread, hence never ticketing) and answers with the `Response`
 envelope whose data is the op's answer model (contract.BACKEND_ANSWERS). Platform failures
 become clear codes: `backend_unavailable`, `backend_contract`, `backend_refused`,
-`not_found` or the platform's own 409 code. ID numbers reach the log only masked.
+`not_found` or the platform's own 409 code. ID numbers (and anything a kiosk sends shaped like
+one or like a phone number) reach the log and the error texts only masked.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from hall_controller.hall import Context, unavailable
 from hall_protocol import contract
 from hall_protocol.contract import BackendRequest
 from hall_protocol.router import Request
-from privacy import mask_id
+from privacy import mask_id, mask_text
 
 log = logging.getLogger(__name__)
 PASSED_ON = {"appointment_checked_in", "appointment_cancelled", "not_today", "already_printed", "not_printable"}
@@ -139,7 +140,7 @@ class BackendGateway:
             ticket, created = q.issue(service, f"{client}:{req.request_id}", source=client,
                                       priority="appointment", appointment_code=req.code, lang=req.lang)
         except BadRequest as err:
-            raise BadRequest(f"appointment {req.code} is for service {service}, which hall "
+            raise BadRequest(f"appointment {mask_text(req.code)} is for service {service}, which hall "
                              f"{q.hall.id} does not offer") from err
         if created:
             self.ctx.hall.changed(q)
@@ -154,10 +155,10 @@ class BackendGateway:
     def _licence_pdf(self, q: HallQueue, client: str, req: BackendRequest) -> BaseModel:
         pdf, sha = self._pdf(client, req.licence_id, fresh=req.chunk == 0)
         if req.chunk and req.sha256 and req.sha256 != sha:
-            raise BackendContractError(f"licence {req.licence_id} changed while it was being sent")
+            raise BackendContractError(f"licence {mask_text(req.licence_id)} changed while it was being sent")
         chunks = max(1, math.ceil(len(pdf) / self.chunk_size))
         if req.chunk >= chunks:
-            raise BadRequest(f"licence {req.licence_id} has {chunks} chunk(s), no chunk {req.chunk}")
+            raise BadRequest(f"licence {mask_text(req.licence_id)} has {chunks} chunk(s), no chunk {req.chunk}")
         part = pdf[req.chunk * self.chunk_size:(req.chunk + 1) * self.chunk_size]
         return contract.PdfChunk(licence_id=req.licence_id, size=len(pdf), sha256=sha, chunk=req.chunk,
                                  chunks=chunks, data_b64=base64.b64encode(part).decode("ascii"),

@@ -1,5 +1,9 @@
 """The controller's database: SQLite (WAL, synchronous FULL) by default, PostgreSQL by URL.
 
+A SQLite file is created 0600 before SQLite opens it (whatever the umask; an existing wider
+file is tightened), and SQLite gives its -wal and -shm the main file's mode. Database errors
+never carry the statement's parameters (`hide_parameters`): they are logged.
+
 Every ticket transition is an appended row in `events`, the source of all statistics;
 `tickets` holds each ticket's current state for fast queue queries. The schema is kept by
 Alembic migrations (hall_controller/store/migrations/versions), applied at start-up by
@@ -12,6 +16,8 @@ from pathlib import Path
 
 from sqlalchemy import Column, Float, Index, Integer, MetaData, String, Text, UniqueConstraint, create_engine, event
 from sqlalchemy.engine import Engine
+
+from privacy import create_private
 
 metadata = MetaData()
 
@@ -125,6 +131,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA synchronous=FULL")  # an acknowledged ticket survives a crash or power cut
     cur.execute("PRAGMA busy_timeout=5000")
     cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA secure_delete=ON")  # what is deleted or overwritten (masked) leaves no trace in the file
     cur.close()
 
 
@@ -133,11 +140,13 @@ def make_engine(url: str, *, base_dir: Path | None = None) -> Engine:
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and base_dir is not None:
         url = "sqlite:///" + str((base_dir / url[len("sqlite:///"):]).resolve())
     if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url)
+        path = url[len("sqlite:///"):].split("?", 1)[0]
+        if path and path != ":memory:":
+            create_private(path)  # 0600, its directory 0700 when we make it
+        engine = create_engine(url, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
     migrate(engine)
     return engine
 

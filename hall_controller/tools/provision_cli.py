@@ -37,6 +37,7 @@ from hall_controller.tools.provision import (ADMIN_ID, CredentialsError, TlsList
                                              identities, mosquitto_conf, read_credentials, write_broker_files)
 from hall_controller.tools.provision_check import check_hall
 from hall_protocol.mqtt import Tls
+from privacy import install_log_masking
 
 EX_CONFIG = 78
 
@@ -338,6 +339,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    install_log_masking()  # every record masked (privacy.logs)
     try:
         config = load_config(args.config, HallSuiteConfig)
     except ConfigError as err:

@@ -25,6 +25,7 @@ from hall_controller.core.report import ReportError
 from hall_controller.core.report_table import make_table
 from hall_protocol.days import service_day
 from hall_protocol.reporting import DIMENSIONS, HEADERS, TEXT_COLUMNS, ReportTable, fmt, write_csv
+from privacy import install_log_masking
 
 
 def open_engine(url: str, base_dir: Path | None = None) -> Engine:
@@ -143,6 +144,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
     args = parser().parse_args(argv)
+    install_log_masking()  # every record masked (privacy.logs)
     try:
         return run(args, clock or SystemClock(), sys.stdout)
     except (ReportError, ConfigError) as err:

@@ -218,3 +218,10 @@ def test_platform_line_shows_the_outbox_backlog(hall_config):
     model.on_health(SimpleNamespace(payload=encode(down), topic="hall/demo-hall/state/health"))
     text, fine = model.platform()
     assert not fine and "不可达" in text and "待上报 12 条" in text and "25 分钟前" in text
+    delayed = down.model_copy(update={"backend": "delayed"})  # after a restart: waiting, no failure known yet
+    model.on_health(SimpleNamespace(payload=encode(delayed), topic="hall/demo-hall/state/health"))
+    text, fine = model.platform()
+    assert not fine and "上报延迟" in text and "Platform delayed, backlog 12" in text
+    ok = down.model_copy(update={"backend": "ok", "outbox": OutboxBacklog(count=0, oldest_age_s=0, dead=0)})
+    model.on_health(SimpleNamespace(payload=encode(ok), topic="hall/demo-hall/state/health"))
+    assert model.platform() == ("政务平台：正常，待上报 0 条  Platform ok, backlog 0", True)

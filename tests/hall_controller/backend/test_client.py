@@ -166,3 +166,30 @@ def test_id_numbers_never_reach_the_log(client, server: ServerProcess, caplog) -
     with pytest.raises(BackendContractError) as err:
         client.licences(idn)
     assert idn not in caplog.text and idn not in str(err.value)
+
+
+def test_a_typed_id_number_never_reaches_a_url_nor_a_message_unmasked(client: BackendClient, caplog) -> None:
+    """A citizen types an ID number (or a phone number) where an appointment code belongs, a hostile
+    kiosk sends one as a licence or matter id: the appointment code travels in the body (no URL
+    holds it, urllib3's debug log included), the ids left in paths are masked in every error
+    message and in the client's own log."""
+    from tests.support.personal import personal_numbers
+    numbers = personal_numbers(11)
+    caplog.set_level(logging.DEBUG)
+    errors = []
+    for number in numbers.values():
+        for call in (client.appointment_by_code, lambda n: client.check_in(n, new_idempotency_key()),
+                     client.licence_pdf, client.guide, lambda n: client.record_print(n, "kiosk-01",
+                                                                                    new_idempotency_key())):
+            with pytest.raises(BackendError) as err:
+                call(number)
+            errors.append(str(err.value))
+    assert len(errors) == 5 * len(numbers) and all("HTTP 404" in e for e in errors)
+    leaks = [(n, e) for n in numbers.values() for e in errors if n in e]
+    assert leaks == []
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("hall_controller"))
+    assert "/api/v1/licences/" in ours and not [n for n in numbers.values() if n in ours]
+    urls = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("urllib3"))
+    assert "/api/v1/appointments/query" in urls and "/api/v1/appointments/check-in" in urls
+    for number in numbers.values():  # urllib3 logs paths as sent: only the platform's ids are in them
+        assert f"appointments/{number}" not in urls

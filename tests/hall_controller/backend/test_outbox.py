@@ -163,3 +163,59 @@ def test_a_killed_process_loses_nothing(tmp_path, server: ServerProcess, clock) 
     got = [k for k in server.received()["arrivals"] if k in set(keys)]
     assert got == keys
     engine.dispose()
+
+
+def test_a_restarted_controller_takes_its_own_lease_at_once(db, server: ServerProcess, clock) -> None:
+    """The lease names the controller, not the process: after a crash (no release) the same
+    controller's new process delivers at once; another controller waits for the lease to run out."""
+    crashed = make_outbox(db, server, clock, holder="hall-controller")
+    crashed.enqueue("rating", rating(20))
+    assert crashed.deliver_once() == 1  # it holds the lease for lease_s, then "crashes"
+    restarted = make_outbox(db, server, clock, holder="hall-controller")
+    other = make_outbox(db, server, clock, holder="hall-controller-2")
+    restarted.enqueue("rating", rating(21))
+    assert other.deliver_once() == 0  # a live-looking lease of another controller
+    assert restarted.deliver_once() == 1  # its own: no waiting
+    other.enqueue("rating", rating(22))
+    clock.advance(restarted.lease_s + 1)  # now the restarted one dies too: the peer takes over
+    assert other.deliver_once() == 1
+
+
+def test_delivery_resumes_soon_after_an_outage_whatever_the_backoff(db, tmp_path, clock) -> None:
+    """Backed off to 30 s, the outbox asks the platform's health every probe_s and delivers as soon
+    as it answers again (without the probe this waits the whole backoff)."""
+    srv = ServerProcess(state_dir=tmp_path / "state").start()
+    box = make_outbox(db, srv, clock, min_backoff_s=30.0, max_backoff_s=60.0, probe_s=0.2)
+    try:
+        srv.stop()
+        key = box.enqueue("rating", rating(30))
+        box.start()
+        _wait(lambda: box.backlog()["last_error"] is not None)
+        time.sleep(0.5)  # a probe or two fail: the platform is down
+        srv.start()
+        back = time.monotonic()
+        _wait(lambda: box.backlog()["count"] == 0, timeout=20)
+        drained = time.monotonic() - back
+        assert drained < 10, f"delivered {drained:.1f} s after the platform came back"
+        assert [k for k in srv.received()["arrivals"]] == [key]
+    finally:
+        box.stop()
+        srv.stop()
+
+
+def test_a_delivered_items_payload_is_masked_a_waiting_one_is_not(db, server: ServerProcess, clock) -> None:
+    """The platform receives the comment as the citizen wrote it; afterwards the outbox keeps it masked."""
+    from tests.support.personal import personal_numbers
+    phone, idn = personal_numbers(4)["phone"], personal_numbers(4)["resident"]
+    box = make_outbox(db, server, clock)
+    comment = f"请回电 {phone}，身份证 {idn}"
+    server.set_faults(error_rate=1.0)
+    key = box.enqueue("rating", {**rating(40), "comment": comment})
+    assert box.deliver_once() == 0 and box.get(key)["payload"]["comment"] == comment  # waiting: as written
+    server.clear_faults()
+    assert box.deliver_once() == 1
+    assert next(r for r in server.received()["ratings"] if r["idem_key"] == key)["comment"] == comment
+    stored = box.get(key)
+    assert stored["state"] == "delivered" and phone not in json.dumps(stored, ensure_ascii=False)
+    assert stored["payload"]["comment"] == f"请回电 {phone[:3]}****{phone[-4:]}，身份证 {idn[:6]}********{idn[-4:]}"
+    assert stored["payload"]["score"] == rating(40)["score"]  # only strings are masked

@@ -5,66 +5,21 @@ and every rating arrives exactly once and in order, and the kiosk never stopped 
 from __future__ import annotations
 
 import json
-import threading
 import time
 
 import pytest
 import sqlalchemy as sa
 
 from hall_controller.store import db
-from hall_protocol import contract
-from kiosk_app.clients.backend import BackendUnavailable, KioskBackend
-from kiosk_app.clients.ticketing import TicketClient
+from kiosk_app.clients.backend import BackendUnavailable
 from reference_backend.process import ServerProcess
+from tests.support.hall_script import HALL, ScriptedHall, wait_for
 from tests.support.platform import backend_hall, start_controller
-from tests.support.fixtures import new_request_id
 
 
 @pytest.fixture
 def database_url(tmp_path):  # platform-link tests: the controller on SQLite only
     return f"sqlite:///{tmp_path}/hall.db"
-
-HALL = "demo-hall"
-
-
-def wait_for(cond, timeout: float = 90.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = cond()
-        if value:
-            return value
-        threading.Event().wait(0.1)
-    pytest.fail(f"timed out waiting for {what}")
-
-
-class ScriptedHall:
-    def __init__(self, device) -> None:
-        self.kiosk_ep = device("kiosk-01")
-        self.tickets = TicketClient(self.kiosk_ep, HALL, timeout=10)
-        self.backend = KioskBackend(self.kiosk_ep, HALL, timeout=20)
-        self.callers = {n: device(f"caller-w{n}") for n in (1, 2)}
-        self.issued: list[str] = []
-        self.rated: list[str] = []
-
-    def window(self, n: int, action: str) -> dict:
-        ep = self.callers[n]
-        r = ep.request(contract.WINDOW_REQUEST.format(hall=HALL, client=ep.client_id),
-                       {"window": n, "action": action, "request_id": new_request_id()}, timeout=10)
-        assert r["status"] == "ok", r
-        return r["data"]
-
-    def round(self, services: str = "AAB") -> None:
-        """Issue tickets, serve what the windows call, rate every finished ticket."""
-        for s in services:
-            self.issued.append(self.tickets.request(s).number)
-        for n in (1, 2):
-            called = self.window(n, "call_next")["ticket"]
-            if called is None:
-                continue
-            self.window(n, "start")
-            self.window(n, "finish")
-            self.backend.rate(called["number"], 1 + len(self.rated) % 5, reason_codes=["r"])
-            self.rated.append(called["number"])
 
 
 def test_outage_loses_nothing_and_duplicates_nothing(suite_config, broker, device, tmp_path) -> None:
@@ -114,3 +69,26 @@ def test_outage_loses_nothing_and_duplicates_nothing(suite_config, broker, devic
     # the kiosk kept issuing throughout: 3 + 9 + 4 tickets, all numbered without a hole
     assert len(hall.issued) == 16 and len(set(hall.issued)) == 16
     assert sum(1 for e in events if e.kind == "issued") == 16
+
+
+def test_health_says_delayed_while_items_wait_without_a_known_failure(hall, broker, device) -> None:
+    """Another controller process holds the delivery lease and delivers nothing (or this one has
+    just restarted): no platform failure is known, yet items wait. Past the grace the health
+    says `delayed`, never `ok`; once they are delivered it says `ok` again."""
+    link = hall.backend
+    box = link.outbox
+    with box.engine.begin() as c:  # a peer's live lease, far from running out
+        c.execute(sa.delete(box.lease))
+        c.execute(sa.insert(box.lease).values(name="deliver", holder="hall-controller-2",
+                                              expires_at=time.time() + 3600))
+    key = box.enqueue("rating", {"ticket_no": "A001", "hall_id": HALL, "window_id": "1", "clerk_id": "c1",
+                                 "score": 4, "rated_at": "2026-01-05T10:00:00+08:00"})
+    assert link.health(HALL).backend == "ok"  # just enqueued: within the grace
+    with box.engine.begin() as c:  # ... and then it has waited a minute
+        c.execute(sa.update(box.items).where(box.items.c.idem_key == key).values(created_at=time.time() - 60))
+    health = link.health(HALL)
+    assert health.backend == "delayed" and health.outbox.count == 1 and health.backend_error is None
+    with box.engine.begin() as c:  # the peer is gone for good (its lease ran out)
+        c.execute(sa.update(box.lease).values(expires_at=0.0))
+    wait_for(lambda: link.health(HALL).outbox.count == 0, timeout=20, what="delivery")
+    assert link.health(HALL).backend == "ok"

@@ -190,6 +190,27 @@ def test_ratings_are_validated_stored_once_and_delivered(kiosk, hall, device, se
     assert len(got) == 1 and got[0]["score"] == 4 and got[0]["window_id"] == "1"
 
 
+def test_a_retried_rating_is_a_duplicate_also_once_delivered_and_masked(kiosk, hall, device,
+                                                                        server: ServerProcess) -> None:
+    """The outbox masks a rating once the platform has it; the kiosk's retry of the same rating
+    (its comment with a phone number as written) is still answered as a duplicate."""
+    comment = "请回电 10012345678"
+    served = TicketClient(kiosk.endpoint, HALL).request("A")
+    call = window(device, 1)
+    assert call("call", ticket=served.number)["status"] == "ok" and call("finish")["status"] == "ok"
+    assert kiosk.rate(served.number, 2, comment=comment).duplicate is False
+    for _ in range(300):
+        if hall.backend.outbox.backlog()["count"] == 0:
+            break
+        threading.Event().wait(0.1)
+    stored = hall.backend.outbox.get(next(iter(
+        r["idem_key"] for r in server.received()["ratings"] if r["ticket_no"] == served.number)))
+    assert stored["state"] == "delivered" and stored["payload"]["comment"] == "请回电 100****5678"
+    assert kiosk.rate(served.number, 2, comment=comment).duplicate is True
+    with pytest.raises(Refused):
+        kiosk.rate(served.number, 2, comment="请回电 10012345679")  # another rating: refused
+
+
 def test_health_is_retained_with_backlog_and_backend_state(kiosk, device, server: ServerProcess) -> None:
     seen: list[dict] = []
     down, up, unavailable = threading.Event(), threading.Event(), threading.Event()
