@@ -70,9 +70,14 @@ class Ticket:
     def bonus(self) -> float:
         return PRIORITY_BONUS.get(self.priority, 0.0)
 
+    def __post_init__(self) -> None:
+        if not self.order and self.id:
+            self.order = self.id
+
     @property
-    def line(self) -> tuple[str, float, int | None]:
-        return self.service, self.bonus, self.target_window
+    def line(self) -> tuple[str, str, int | None]:
+        """Its line of the calling order: (service, priority, reserved window)."""
+        return self.service, self.priority, self.target_window
 
     @property
     def key(self) -> tuple[float, int]:
@@ -165,7 +170,7 @@ class HallQueue:
         self.tickets: dict[str, Ticket] = {}
         self.requests: dict[str, Ticket] = {}
         self.tokens: dict[str, Ticket] = {}
-        self.lines: dict[tuple[str, float, int | None], list[Ticket]] = {}
+        self.lines: dict[tuple[str, str, int | None], list[Ticket]] = {}
         self.windows: dict[int, Window] = {w.number: Window(w.number) for w in self.hall.windows}
         self.seqs: dict[str, int] = {}
         self.calls: deque[Call] = deque(maxlen=RECENT_CALLS)
@@ -455,10 +460,10 @@ class HallQueue:
         in a line of no more priority, and every ticket of a line with more."""
         with self.journal.lock:
             n = 0
-            for (service, bonus, _), line in self.lines.items():
+            for (service, priority, _), line in self.lines.items():
                 if service != t.service:
                     continue
-                if bonus > t.bonus:
+                if PRIORITY_BONUS.get(priority, 0.0) > t.bonus:
                     n += len(line)
                 else:
                     n += bisect_left(line, t.key, key=lambda x: x.key)

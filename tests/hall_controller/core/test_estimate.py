@@ -7,7 +7,8 @@ import uuid
 import pytest
 
 from hall_controller.core import calling
-from hall_controller.core.estimate import estimate_wait_min, forecast, snapshot
+from hall_controller.core.estimate import estimate_wait_min, snapshot
+from hall_controller.core.forecast import forecast, forecast_all, people_ahead
 from hall_protocol.contract import WindowCommand
 from tests.hall_controller.core.test_queue import clock, queue as empty_queue  # noqa: F401  (shared fixtures)
 
@@ -88,3 +89,16 @@ def test_only_windows_signed_on_count(empty_queue):
     assert estimate_wait_min(empty_queue, ticket) == 0       # window 4 is free and serves D
     do(empty_queue, 4, "close")
     assert estimate_wait_min(empty_queue, ticket) is None
+
+
+def test_one_replay_gives_every_waiting_ticket_and_people_ahead(queue, clock):
+    tickets = issue(queue, "A", 3) + issue(queue, "B", 2, priority="green") + issue(queue, "C", 3)
+    clock.advance(120)
+    tickets += issue(queue, "D", 2, priority="appointment") + issue(queue, "A", 1)
+    snap = snapshot(queue)
+    everyone = forecast_all(queue.hall, snap)
+    assert everyone == {t.order: forecast(queue.hall, snap, t) for t in tickets}
+    assert all(v is not None for v in everyone.values())
+    assert round(everyone[tickets[-1].order] / 60, 1) == estimate_wait_min(queue, tickets[-1]) > 0
+    # the figure printed on the ticket, from the lines in O(lines x log n)
+    assert [people_ahead(snap, t) for t in tickets] == [queue.people_ahead(t) for t in tickets]
