@@ -21,6 +21,7 @@ from drivers.core.clock import Clock, SystemClock
 from hall_controller.core.queue import HallQueue, Ticket
 from hall_controller.features.backend_link import BackendLink
 from hall_controller.features.displays import WindowDisplays
+from hall_controller.features.help import Help
 from hall_controller.features.reports import Reports
 from hall_controller.features.robot import RobotCoordinator
 from hall_controller.features.tickets import Tickets, ticket_info
@@ -85,10 +86,11 @@ class HallController:
         self.backend = BackendLink(self.ctx)
         self.robot = RobotCoordinator(self.ctx)  # the guide robot (docs/robot.md)
         self.reports = Reports(self.ctx)  # statistics for supervisor desks
+        self.help = Help(self.ctx)  # kiosks' help button, acknowledged by clerks
         self.displays = WindowDisplays.from_context(self.ctx)
         self.announcer = Announcer.from_context(self.ctx, announce_dir) if (speaker or announce_dir) else None
         self.features: list[Feature] = [f for f in (self.tickets, self.windows, self.backend, self.robot,
-                                                    self.reports, self.displays, self.announcer)
+                                                    self.reports, self.help, self.displays, self.announcer)
                                          if f is not None]
 
     # -- what tests and tools read -------------------------------------------------------

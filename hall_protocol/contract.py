@@ -15,23 +15,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from hall_protocol import platform as bm
-from hall_protocol.payload import Payload
+from hall_protocol.help import HelpAck, HelpBoard, HelpRequest
+from hall_protocol.payload import MaskedText, Payload
 from hall_protocol.reporting import ReportRequest
-from privacy import mask_text
 
 ROOT = "hall"
 _log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
-# Free text a person types that nobody downstream needs as typed (a pause reason, a clerk's id, a
-# reprint reason) and the opaque request ids a device makes up: whatever in it is shaped like an ID
-# or phone number is masked on arrival, so it is never stored, published on a board, sent to the
-# platform or logged in full (a request id stays a stable key: the same id masks the same way). Not
-# used for what selects something at the platform (ID number, appointment code, licence and matter
-# ids) nor for the rating comment, which the platform receives as the citizen wrote it.
-MaskedText = Annotated[str, AfterValidator(mask_text)]
 
 
 # ---- requests and responses ------------------------------------------------------------
@@ -593,13 +586,24 @@ ROBOT_STATE = Topic("{root}/{hall}/robot/{robot}/state", RobotState, 1, True,
                     "Its presence (`presence/<robot>`, last will offline) says whether it is connected.",
                     publish={"robot": "own"}, read={"controller": "any", "supervisor": "hall"})
 
+HELP_REQUEST = Topic("{root}/{hall}/request/help/{client}", HelpRequest, 1, False,
+                     "A kiosk's help button (hall_protocol/help.py): which page, what failed; answered with "
+                     "Response(data={help_id}). One open call per kiosk: pressing again updates it.",
+                     publish={"kiosk": "own"}, read={"controller": "any"})
+HELP_ACK = Topic("{root}/{hall}/request/help_ack/{client}", HelpAck, 1, False,
+                 "A clerk is coming to a kiosk's help call; answered with Response(data=HelpCall).",
+                 publish={"caller": "own", "supervisor": "own"}, read={"controller": "any"})
+HELP_BOARD = Topic("{root}/{hall}/state/help", HelpBoard, 1, True,
+                   "The hall's help calls, open and recently acknowledged (retained): callers and supervisor "
+                   "desks show them, the kiosk learns that somebody is coming.",
+                   publish={"controller": "any"}, read={"controller": "any", **HALL_VIEWERS})
 REPORT_REQUEST = Topic("{root}/{hall}/request/report/{client}", ReportRequest, 1, False,
                        "A supervisor desk asks for the statistics of a range of days (hall_protocol/reporting.py); "
                        "answered with Response(data=ReportAnswer): one ReportTable per dimension asked for. "
                        "The desk needs no database of its own.",
                        publish={"supervisor": "own"}, read={"controller": "any"})
 TOPICS = [TICKET_REQUEST, WINDOW_REQUEST, BACKEND_REQUEST, BOARD, WINDOW_STATE, HEALTH, DEVICE_HEALTH, CALL_EVENT, PRESENCE, REPLY,
-          ROBOT_TASK, ROBOT_STATE, ROBOT_REQUEST, ROBOT_BOARD, REPORT_REQUEST]
+          ROBOT_TASK, ROBOT_STATE, ROBOT_REQUEST, ROBOT_BOARD, REPORT_REQUEST, HELP_REQUEST, HELP_ACK, HELP_BOARD]
 BACKEND_ANSWERS = {"matters": MattersAnswer, "guide": GuideAnswer, "appointments": AppointmentsAnswer,
                    "appointment": AppointmentAnswer, "check_in": CheckInAnswer, "progress": ProgressAnswer,
                    "licences": LicencesAnswer, "licence_pdf": PdfChunk, "record_print": PrintAnswer,
