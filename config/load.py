@@ -58,12 +58,17 @@ def _toml_value(value) -> str:
     return repr(value)
 
 
+SECRET_KEYS = ("password", "secret", "pin_hash")   # a wrong value of these is not echoed (it may be the secret)
+
+
 def describe(err: ValidationError, source: str) -> str:
     """One line per problem: the file, the key and what was expected (and what was found)."""
     lines = []
     for e in err.errors():
         key = _key(tuple(e["loc"]))
-        if e["type"] == "extra_forbidden":
+        if any(word in key.lower() for word in SECRET_KEYS) and e["type"] not in ("extra_forbidden", "missing"):
+            lines.append(f"{source}: key {key!r}: {e['msg'].removeprefix('Value error, ')} (value not shown)")
+        elif e["type"] == "extra_forbidden":
             lines.append(f"{source}: unknown key {key!r}")
         elif e["type"] == "missing":
             lines.append(f"{source}: missing key {key!r}")
@@ -77,9 +82,10 @@ def describe(err: ValidationError, source: str) -> str:
     return "\n".join(lines)
 
 
-def parse_config(data: dict, model: type[M], source: str) -> M:
+def parse_config(data: dict, model: type[M], source: str, base_dir: Path | None = None) -> M:
+    """`base_dir`: where files the configuration names (a staff photo) are, when relative."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context={"base_dir": base_dir} if base_dir else None)
     except ValidationError as err:
         raise ConfigError(describe(err, source)) from err
 
@@ -98,4 +104,4 @@ def load_config(path: str | Path, model: type[M]) -> M:
         raise ConfigError(f"{path}: not UTF-8 text (byte {err.start})") from err
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: not valid TOML: {err}") from err
-    return parse_config(data, model, str(path))
+    return parse_config(data, model, str(path), path.resolve().parent)

@@ -18,9 +18,19 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from hall_protocol import platform as bm
+from hall_protocol.alerts import AlertAck, AlertBoard
+from hall_protocol.followup import CaseBoard, CaseUpdate
+from hall_protocol.rating_pad import PadRating, PadState
+from hall_protocol.staff import StaffCard, StaffSignIn
+from hall_protocol.hall_config import HallKioskConfig
 from hall_protocol.help import HelpAck, HelpBoard, HelpRequest
+from hall_protocol.opsmsg import OpsRequest
 from hall_protocol.payload import MaskedText, Payload
+from hall_protocol.payments import PAYMENT_ERROR_CODES, PayablesAnswer, PaymentAnswer, ReceiptAnswer
+from hall_protocol.phone import PHONE_ERROR_CODES, CheckInRequest, PhoneRequest, QueueProgress
+from hall_protocol.rating import RateableAnswer
 from hall_protocol.reporting import ReportRequest
+from hall_protocol.stats import HallStats
 
 ROOT = "hall"
 _log = logging.getLogger(__name__)
@@ -121,6 +131,14 @@ BACKEND_OP_ARGS: dict[str, tuple[str, ...]] = {
 BACKEND_ERROR_CODES = ("backend_unavailable", "backend_contract", "backend_refused", "not_found",
                        "appointment_checked_in", "appointment_cancelled", "not_today", "already_printed",
                        "not_printable", "not_served", "already_rated", "bad_request")
+# Payment (hall_protocol/payments.py) and check-in by booking code: their ops, arguments and codes.
+BackendOp = Literal[BackendOp, Literal["payables", "pay_create", "pay_status", "pay_cancel", "pay_receipt",
+                                       "rateable"]]
+BACKEND_OP_ARGS.update({"rateable": ("id_number",),
+    "payables": ("id_number",), "pay_create": ("id_number", "payable_ids", "amount_fen", "request_id"),
+    "pay_status": ("order_id",), "pay_cancel": ("order_id", "request_id"), "pay_receipt": ("order_id", "request_id"),
+})
+BACKEND_ERROR_CODES += PAYMENT_ERROR_CODES + ("appointment_early", "appointment_late", "other_hall", "rating_closed")
 
 
 class BackendRequest(Payload):
@@ -129,7 +147,7 @@ class BackendRequest(Payload):
 
     op: BackendOp
     matter_id: str | None = Field(None, max_length=64, description="guide; rate: the matter handled, if known")
-    id_number: str | None = Field(None, pattern=r"^[0-9]{15}([0-9]{2}[0-9Xx])?$",
+    id_number: str | None = Field(None, pattern=bm.ID_NUMBER_PATTERN,
                                   description="appointments, progress, licences: the identified citizen")
     code: str | None = Field(None, max_length=64, description="appointment, check_in: the appointment code")
     licence_id: str | None = Field(None, max_length=64, description="licence_pdf, record_print")
@@ -148,10 +166,19 @@ class BackendRequest(Payload):
     comment: str = Field("", max_length=500, description="rate: optional comment, passed to the platform as "
                                                          "written (it may need a phone number to call back)")
     lang: Literal["zh", "en"] = "zh"
+    # payment (hall_protocol/payments.py): amounts are integers in fen
+    payable_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        [], max_length=20, description="pay_create: what the citizen chose to pay")
+    amount_fen: int | None = Field(None, ge=1, le=100_000_000, strict=True,
+                                   description="pay_create: the total shown to the citizen, in fen (an integer)")
+    order_id: str | None = Field(None, max_length=64, description="pay_status, pay_cancel, pay_receipt")
+    day: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$",
+                            description="rate: the ticket's service day (yesterday's within the hall's rating "
+                                        "window); unset = today")
 
     @model_validator(mode="after")
     def _args(self) -> "BackendRequest":
-        missing = [a for a in BACKEND_OP_ARGS[self.op] if getattr(self, a) in (None, "")]
+        missing = [a for a in BACKEND_OP_ARGS[self.op] if getattr(self, a) in (None, "", [])]
         if missing:
             raise ValueError(f"op {self.op} needs {', '.join(missing)}")
         return self
@@ -211,6 +238,7 @@ class RatingAnswer(Payload):
     ticket: str
     score: int
     duplicate: bool = Field(False, description="the same rating was already stored (a retry)")
+    matter_id: str | None = Field(None, description="the matter the rating names (sent, or the ticket's)")
 
 
 # ---- retained state and events ----------------------------------------------------------
@@ -247,6 +275,11 @@ class Board(Payload):
     notice: str = ""
     controller: str = Field("", description="the controller process that owns the hall now (its presence says "
                                             "whether the hall's queue can be reached)")
+    services_en: dict[str, str] = Field({}, description="service code -> English name")
+    missed: list[str] = Field([], description="today's missed tickets (过号: called, did not come, not re-queued), "
+                                              "newest first, at most 12")
+    full: list[str] = Field([], description="services that have issued their daily limit today (the kiosks grey "
+                                            "them before the tap)")
 
     def is_newer_than(self, old: "Board | None") -> bool:
         """The one freshness rule for boards (screens, callers, supervisor, displays, kiosk): a
@@ -303,10 +336,14 @@ class CallEvent(Payload):
 
 
 class Presence(Payload):
+    """Retained on presence/<id> (hall_protocol/presence.py); the last will says offline."""
+
     state: Literal["online", "offline"]
     role: str = ""
     halls: list[str] = []
     at: str | None = None
+    version: str = Field("", max_length=40, description="the suite's version the process runs")
+    started_at: str | None = Field(None, description="ISO 8601 with offset: when the process started (its uptime)")
 
 
 class OutboxBacklog(Payload):
@@ -330,7 +367,7 @@ class Health(Payload):
     outbox: OutboxBacklog
 
 
-PartName = Literal["printer", "idcard", "camera", "a4printer", "display", "speech"]
+PartName = Literal["printer", "idcard", "camera", "a4printer", "display", "speech", "smartcard"]
 
 
 class PartHealth(Payload):
@@ -449,16 +486,23 @@ class RobotBoard(Payload):
 
 
 # ---- the topic table: one row per topic, the source of the broker's ACL and of docs/mqtt.md --
-Role = Literal["controller", "kiosk", "caller", "screen", "display", "supervisor", "robot"]
-ROLES: tuple[str, ...] = ("controller", "kiosk", "caller", "screen", "display", "supervisor", "robot")
-DEVICE_ROLES: tuple[str, ...] = ROLES[1:]
+Role = Literal["controller", "kiosk", "caller", "screen", "display", "supervisor", "robot", "web", "ratingpad",
+               "technician"]
+ROLES: tuple[str, ...] = ("controller", "kiosk", "caller", "screen", "display", "supervisor", "robot", "web",
+                          "ratingpad", "technician")
+DEVICE_ROLES: tuple[str, ...] = ROLES[1:-1]  # a technician is a person with a command (hall-ops), not a device
 # Where a role may publish or read a topic, as the identity's own placeholders fill it in:
 #   own         {client} / {robot} is the identity's own id, {hall} its hall
 #   controller  {client} is the controller's id ("the controller's presence")
 #   hall        its own hall, any device
 #   any         every hall, any device
-Scope = Literal["own", "controller", "hall", "any"]
-SCOPE_WORDS = {"own": "its own id", "controller": "the controller's", "hall": "its hall", "any": "every hall"}
+#   city        {client} is the identity's own id, in every hall (the public web service)
+#   tech        {client} is the identity's own id, any {device}, its hall (every hall without one): a technician
+#   target      {device} is the identity's own id, any {client}, its hall (every hall without one): ops requests
+Scope = Literal["own", "controller", "hall", "any", "city", "tech", "target"]
+SCOPE_WORDS = {"own": "its own id", "controller": "the controller's", "hall": "its hall", "any": "every hall",
+               "city": "its own id, every hall", "tech": "its own id, any device of its halls",
+               "target": "addressed to it"}
 HALL_VIEWERS = {"kiosk": "hall", "caller": "hall", "screen": "hall", "display": "hall", "supervisor": "hall"}
 
 
@@ -491,8 +535,12 @@ class Topic:
             if name == "rest":
                 values[name] = "#"
             elif name == "hall":
-                values[name] = hall if scope in ("own", "hall", "controller") and hall else "+"
-            elif scope == "own":
+                values[name] = hall if scope in ("own", "hall", "controller", "tech", "target") and hall else "+"
+            elif scope == "tech":
+                values[name] = client if name == "client" else "+"
+            elif scope == "target":
+                values[name] = client if name == "device" else "+"
+            elif scope in ("own", "city"):
                 values[name] = client
             elif scope == "controller":
                 values[name] = controller
@@ -540,7 +588,8 @@ BACKEND_REQUEST = Topic("{root}/{hall}/request/backend/{client}", BackendRequest
                         "A backend function (catalogue, guide, appointments, check-in, progress, licences, "
                         "licence PDF, print record, rating); answered with Response(data=<op's answer model>: "
                         "MattersAnswer, GuideAnswer, AppointmentsAnswer, AppointmentAnswer, CheckInAnswer, "
-                        "ProgressAnswer, LicencesAnswer, PdfChunk, PrintAnswer, RatingAnswer). Error codes: "
+                        "ProgressAnswer, LicencesAnswer, PdfChunk, PrintAnswer, RatingAnswer; payment "
+                        "(hall_protocol/payments.py): PayablesAnswer, PaymentAnswer, ReceiptAnswer). Error codes: "
                         + ", ".join(f"`{c}`" for c in BACKEND_ERROR_CODES) + ". Only the controller holds "
                         "the platform's credentials.",
                         publish={"kiosk": "own"}, read={"controller": "any"})
@@ -576,8 +625,9 @@ PRESENCE = Topic("presence/{client}", Presence, 1, True, "Presence; the last wil
                  read={"controller": "any", "supervisor": "any", **{r: "controller" for r in DEVICE_ROLES
                                                                      if r != "supervisor"}})
 REPLY = Topic("reply/{client}/{rest}", Response, 1, False,
-              "Responses to requests (MQTT 5 response topic); each client reads only its own.",
-              publish={"controller": "any"}, read={r: "own" for r in DEVICE_ROLES})
+              "Responses to requests (MQTT 5 response topic); each client reads only its own. The controller "
+              "also reads its own: its watchdog's message to itself (servicekit) proves its MQTT loop alive.",
+              publish={"controller": "any"}, read={"controller": "own", **{r: "own" for r in DEVICE_ROLES}})
 ROBOT_TASK = Topic("{root}/{hall}/robot/{robot}/task", RobotTask, 1, False,
                    "A task for the robot (docs/robot.md). Not retained: a robot that was away gets no stale task.",
                    publish={"controller": "any"}, read={"robot": "own"})
@@ -602,12 +652,103 @@ REPORT_REQUEST = Topic("{root}/{hall}/request/report/{client}", ReportRequest, 1
                        "answered with Response(data=ReportAnswer): one ReportTable per dimension asked for. "
                        "The desk needs no database of its own.",
                        publish={"supervisor": "own"}, read={"controller": "any"})
+STATS = Topic("{root}/{hall}/state/stats", HallStats, 1, True,
+              "Today's figures of the hall (hall_protocol/stats.py): per service issued, waiting, served, longest "
+              "and average wait against the target; per window state and tickets served; tickets per hour; "
+              "today's ratings. Retained; republished when they change, at most every few seconds.",
+              publish={"controller": "any"}, read={"controller": "any", **HALL_VIEWERS})
+# ---- the citizen's phone and the public web service (hall_protocol/phone.py, role web) --------
+PHONE_REQUEST = Topic("{root}/{hall}/request/phone/{client}", PhoneRequest, 1, False,
+                      "The public web service asks for a citizen's phone (hall_protocol/phone.py): `follow` a ticket "
+                      "by its page token, `send_code` (an SMS code through the platform), `take` a remote ticket "
+                      "with that code, `remind` (people-ahead thresholds, by SMS and on the page), `rate` once; "
+                      "answered with Response(data=PhoneTicket, CodeSent or PhoneRating). Error codes: "
+                      + ", ".join(f"`{c}`" for c in PHONE_ERROR_CODES) + ". The web service never holds the "
+                      "platform's credentials; phone numbers travel only in this payload.",
+                      publish={"web": "city"}, read={"controller": "any"})
+CHECKIN_REQUEST = Topic("{root}/{hall}/request/checkin/{client}", CheckInRequest, 1, False,
+                        "A remote ticket joins the calling order (halls that want check-in): a kiosk scanned the "
+                        "phone's QR (token), or a clerk confirmed the number; answered with "
+                        "Response(data=PhoneTicket).",
+                        publish={"kiosk": "own", "caller": "own"}, read={"controller": "any"})
+TICKETS_STATE = Topic("{root}/{hall}/state/tickets", QueueProgress, 1, True,
+                      "Every open ticket of the hall by number (state, people ahead, estimate, window, recalls, "
+                      "reminders reached) and those finished in the last minutes; retained, republished after "
+                      "the board when it changed. No personal data: the web service fans it out to the pages.",
+                      publish={"controller": "any"}, read={"controller": "any", "web": "any"})
+# -- the supervisor's alerts (hall_protocol/alerts.py) --
+ALERTS = Topic("{root}/{hall}/state/alerts", AlertBoard, 1, True,
+               "The hall's alerts (hall_protocol/alerts.py): a wait over its target, a window calling too long, a "
+               "device fault, a kiosk's help call, a bad rating; each shown until a supervisor acknowledges it. "
+               "Retained; republished on every change.",
+               publish={"controller": "any"}, read={"controller": "any", **HALL_VIEWERS})
+ALERT_ACK = Topic("{root}/{hall}/request/alert_ack/{client}", AlertAck, 1, False,
+                  "A supervisor acknowledges an alert; answered with Response(data=Alert).",
+                  publish={"supervisor": "own"}, read={"controller": "any"})
+STAFF_REQUEST = Topic("{root}/{hall}/request/staff/{client}", StaffSignIn, 1, False,
+                      "A clerk signs in (staff number and PIN) or out at the window caller (hall_protocol/staff.py); "
+                      "answered with Response(data=StaffCard without photo). A caller signs in at its own window only.",
+                      publish={"caller": "own"}, read={"controller": "any"})
+CLERK = Topic("{root}/{hall}/state/clerk/{window}", StaffCard, 1, True,
+              "Who serves at a window: staff number, name, title, photo (亮证服务); retained. For the window screen, "
+              "the rating pad, the caller and the supervisor.",
+              publish={"controller": "any"}, read={"controller": "any", **HALL_VIEWERS, "ratingpad": "hall"})
+PAD_STATE = Topic("{root}/{hall}/state/pad/{window}", PadState, 1, True,
+                  "What a window's rating pad shows (hall_protocol/rating_pad.py): the ticket served, then the "
+                  "invitation to rate it; retained.",
+                  publish={"controller": "any"}, read={"controller": "any", "ratingpad": "hall", "supervisor": "hall"})
+RATING_REQUEST = Topic("{root}/{hall}/request/rating/{client}", PadRating, 1, False,
+                       "A rating pad's rating of the ticket just served at its window; answered with "
+                       "Response(data=RatingAnswer). Stored in the durable outbox, one per ticket.",
+                       publish={"ratingpad": "own"}, read={"controller": "any"})
+CASES = Topic("{root}/{hall}/state/cases", CaseBoard, 1, True,
+              "Follow-up cases of bad ratings (hall_protocol/followup.py): open ones and those closed lately, "
+              "overdue flagged; retained.",
+              publish={"controller": "any"}, read={"controller": "any", "supervisor": "hall"})
+CASE_REQUEST = Topic("{root}/{hall}/request/case/{client}", CaseUpdate, 1, False,
+                     "A supervisor moves a follow-up case on (assign, contact, rectify, close); answered with "
+                     "Response(data=FollowUpCase).",
+                     publish={"supervisor": "own"}, read={"controller": "any"})
+HALL_CONFIG = Topic("{root}/{hall}/state/config", HallKioskConfig, 1, True,
+                    "The hall's kiosk-facing configuration (hall_protocol/hall_config.py): services with names, "
+                    "areas, hours and limits, hall names, waiting areas, notices, kiosk timeouts, the elderly "
+                    "ages, the phone page URL. Retained; published by the controller at start, after every "
+                    "reconnect and after a reload that changed it. Nothing secret (no platform credentials, "
+                    "PINs or passwords): a kiosk's own file holds only its identity, broker and devices.",
+                    publish={"controller": "any"},
+                    read={"controller": "any", **HALL_VIEWERS, "ratingpad": "hall", "web": "any"})
+# -- remote operations for technicians (hall_protocol/ops.py, the command hall-ops) --
+OPS_REQUEST = Topic("{root}/{hall}/ops/{device}/request/{client}", OpsRequest, 1, False,
+                    "A technician (`client`, role technician) asks a device or app (`device`: a kiosk, a screen, "
+                    "the controller, ...) for an operation (hall_protocol/ops.py): `info`, `log` (recent lines, "
+                    "personal data masked), `counters`, `config` (a kiosk's own safe keys), `restart`. Answered "
+                    "on OPS_REPLY. Only technicians send these; a device reads only those addressed to it.",
+                    publish={"technician": "tech"},
+                    read={"controller": "target", **{r: "target" for r in DEVICE_ROLES}})
+OPS_REPLY = Topic("{root}/{hall}/ops/{device}/reply/{client}", Response, 1, False,
+                  "A device's answer to a technician's ops request: Response(data=OpsInfo, OpsLog, counters, "
+                  "OpsConfigResult) echoing `transaction`. A device answers only as itself, and only the technician "
+                  "named by `client` reads it.",
+                  publish={"controller": "target", **{r: "target" for r in DEVICE_ROLES}},
+                  read={"technician": "tech"})
+# What the public web service reads of the rows above (its hall page, city page and data screen).
+for _topic in (BOARD, STATS, DEVICE_HEALTH, ALERTS):
+    _topic.read["web"] = "any"
+# What a technician reads of them: every device's presence, the health of its halls' devices and controller.
+PRESENCE.read["technician"] = "any"
+for _topic in (DEVICE_HEALTH, HEALTH):
+    _topic.read["technician"] = "hall"
 TOPICS = [TICKET_REQUEST, WINDOW_REQUEST, BACKEND_REQUEST, BOARD, WINDOW_STATE, HEALTH, DEVICE_HEALTH, CALL_EVENT, PRESENCE, REPLY,
-          ROBOT_TASK, ROBOT_STATE, ROBOT_REQUEST, ROBOT_BOARD, REPORT_REQUEST, HELP_REQUEST, HELP_ACK, HELP_BOARD]
+          ROBOT_TASK, ROBOT_STATE, ROBOT_REQUEST, ROBOT_BOARD, REPORT_REQUEST, HELP_REQUEST, HELP_ACK, HELP_BOARD,
+          STATS, PHONE_REQUEST, CHECKIN_REQUEST, TICKETS_STATE,
+          ALERTS, ALERT_ACK, STAFF_REQUEST, CLERK, PAD_STATE, RATING_REQUEST, CASES, CASE_REQUEST, HALL_CONFIG,
+          OPS_REQUEST, OPS_REPLY]
 BACKEND_ANSWERS = {"matters": MattersAnswer, "guide": GuideAnswer, "appointments": AppointmentsAnswer,
                    "appointment": AppointmentAnswer, "check_in": CheckInAnswer, "progress": ProgressAnswer,
                    "licences": LicencesAnswer, "licence_pdf": PdfChunk, "record_print": PrintAnswer,
                    "rate": RatingAnswer}
+BACKEND_ANSWERS.update({"payables": PayablesAnswer, "pay_create": PaymentAnswer, "pay_status": PaymentAnswer,
+                        "pay_cancel": PaymentAnswer, "pay_receipt": ReceiptAnswer, "rateable": RateableAnswer})
 
 
 def encode(model: BaseModel) -> bytes:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 
@@ -19,5 +20,6 @@ def day_start(day: str, tz: str, starts_at: time) -> datetime:
                     tzinfo=ZoneInfo(tz))
 
 
+@lru_cache(maxsize=65536)
 def iso(ts: float, tz: str) -> str:
     return datetime.fromtimestamp(ts, ZoneInfo(tz)).isoformat(timespec="seconds")

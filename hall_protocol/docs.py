@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from hall_protocol import keypad_doc
+from hall_protocol import keypad_doc, phone
 from hall_protocol.contract import (BACKEND_ANSWERS, ROOT, TOPICS, BackendRequest, Board, CallEvent, CallInfo,
                                     DeviceHealth, Health, PartHealth, Presence, Response, RobotBoard, RobotHelpRequest,
                                     RobotState, RobotTask, TicketInfo, TicketRequest, WindowCommand, WindowState, who)
@@ -33,7 +33,9 @@ def render_markdown() -> str:
     out += keypad_doc.render()
     models = [TicketRequest, TicketInfo, WindowCommand, Response, CallInfo, WindowState, Board,
               CallEvent, Presence, BackendRequest, *dict.fromkeys(BACKEND_ANSWERS.values()), Health,
-              PartHealth, DeviceHealth, RobotTask, RobotState, RobotHelpRequest, RobotBoard]
+              PartHealth, DeviceHealth, RobotTask, RobotState, RobotHelpRequest, RobotBoard,
+              phone.PhoneRequest, phone.CodeSent, phone.PhoneTicket, phone.PhoneRating, phone.CheckInRequest,
+              phone.QueueProgress]
     out += ["# Payloads", "", "JSON, UTF-8. Unknown keys are rejected.", ""]
     for m in models:
         out += [f"## {m.__name__}", "", (m.__doc__ or "").strip(), "", "```json",

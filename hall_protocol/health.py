@@ -121,6 +121,11 @@ class HealthPublisher:
         if publish:
             self.publish()
 
+    def counters(self) -> dict[str, int]:
+        """Every part's counters as "part.name" (a technician's `counters`, hall_protocol/ops.py)."""
+        with self._lock:
+            return {f"{p}.{k}": v for p in sorted(self.parts) for k, v in self.parts[p].counters.items()}
+
     def message(self) -> DeviceHealth:
         with self._lock:
             parts = [self.parts[k] for k in sorted(self.parts)]

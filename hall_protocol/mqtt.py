@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import paho.mqtt.client as paho
+from paho.mqtt.matcher import MQTTMatcher
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
@@ -29,6 +30,7 @@ __all__ = ["Endpoint", "MqttError", "Handler", "Tls", "Connection", "tls_argumen
 Handler = Callable[[paho.MQTTMessage], None]
 SUBSCRIBE_CHUNK = 200  # topic filters per SUBSCRIBE packet
 ROUTE_CACHE = 50_000   # topics whose handlers are remembered
+PACKET_OVERHEAD = 256  # bytes of a PUBLISH packet besides topic and payload (header, properties), at most
 
 
 @dataclass(frozen=True)
@@ -115,12 +117,15 @@ class Endpoint:
         self._suback_wait: set[int] = set()
         self._subs: dict[str, tuple[int, list[Handler]]] = {}
         self._routes: dict[str, list[Handler]] = {}  # topic -> its handlers; cleared when _subs change
+        self._filters = MQTTMatcher()  # the same filters as a tree: a topic is matched level by level
         self._pending: dict[bytes, Future] = {}
+        self._ping: bytes | None = None
         self._lock = threading.Lock()
         self.connected = threading.Event()
         self.refused: str | None = None
         self.reply_prefix = f"reply/{client_id}"
         self.on_connection_change: Callable[[bool], None] | None = None
+        self.max_packet: int | None = None  # the broker's Maximum Packet Size, once connected
 
     @classmethod
     def over(cls, client_id: str, connection: Connection, *,
@@ -172,6 +177,9 @@ class Endpoint:
             self.refused = str(reason_code)
             log.warning("broker refused %s: %s", self.client_id, reason_code)
             return
+        # The broker's Maximum Packet Size (MQTT 5 CONNACK): a larger packet would make it close
+        # the connection, and the unacknowledged message would be sent again after every reconnect.
+        self.max_packet = getattr(properties, "MaximumPacketSize", None) if properties else None
         with self._lock:
             subs = list(self._subs.items())
             # "connected" is set only once the broker has acknowledged every subscription,
@@ -210,7 +218,7 @@ class Endpoint:
         """Call `handler` for every message on `topic`; several handlers may share a topic."""
         with self._lock:
             _, handlers = self._subs.get(topic, (qos, []))
-            self._subs[topic] = (qos, [*handlers, handler])
+            self._subs[topic] = self._filters[topic] = (qos, [*handlers, handler])
             self._routes.clear()
         if self.connected.is_set():  # again for a shared topic: the broker resends what is retained
             self.client.subscribe(topic, qos=qos)
@@ -220,7 +228,7 @@ class Endpoint:
         with self._lock:
             for topic in topics:
                 _, handlers = self._subs.get(topic, (qos, []))
-                self._subs[topic] = (qos, [*handlers, handler])
+                self._subs[topic] = self._filters[topic] = (qos, [*handlers, handler])
             self._routes.clear()
         if self.connected.is_set():
             for i in range(0, len(topics), SUBSCRIBE_CHUNK):
@@ -229,7 +237,8 @@ class Endpoint:
     def unsubscribe_many(self, topics: list[str]) -> None:
         with self._lock:
             for topic in topics:
-                self._subs.pop(topic, None)
+                if self._subs.pop(topic, None) is not None:
+                    del self._filters[topic]
             self._routes.clear()
         if self.connected.is_set() and topics:
             for i in range(0, len(topics), SUBSCRIBE_CHUNK):
@@ -237,14 +246,23 @@ class Endpoint:
 
     def publish(self, topic: str, payload: bytes | str, *, qos: int = 1, retain: bool = False,
                 properties: Properties | None = None) -> paho.MQTTMessageInfo:
+        """Publish; a message larger than the broker takes is not sent but logged (sending it
+        would cost the connection, again after every reconnect)."""
+        size = len(payload.encode("utf-8") if isinstance(payload, str) else payload) + len(topic) + PACKET_OVERHEAD
+        if self.max_packet and size > self.max_packet:
+            log.error("%s: not published on %s: %d bytes, the broker takes %d at most", self.client_id,
+                      topic[:200], size, self.max_packet)
+            info = paho.MQTTMessageInfo(0)
+            info.rc = paho.MQTT_ERR_PAYLOAD_SIZE
+            return info
         return self.client.publish(topic, payload, qos=qos, retain=retain, properties=properties)
 
     def _on_message(self, client, userdata, msg: paho.MQTTMessage) -> None:
         topic = msg.topic
         with self._lock:
             handlers = self._routes.get(topic)
-            if handlers is None:  # matched once per topic (a city's controller holds thousands of filters)
-                handlers = [h for t, (_, hs) in self._subs.items() if paho.topic_matches_sub(t, topic) for h in hs]
+            if handlers is None:  # matched once per topic, in the tree (a city's controller holds thousands)
+                handlers = [h for _, hs in self._filters.iter_match(topic) for h in hs]
                 if len(self._routes) >= ROUTE_CACHE:
                     self._routes.clear()
                 self._routes[topic] = handlers
@@ -273,6 +291,39 @@ class Endpoint:
         finally:
             with self._lock:
                 self._pending.pop(corr, None)
+
+    def request_again(self, topic: str, payload: dict, *, attempts: int, timeout: float = 5.0) -> dict:
+        """`request` up to `attempts` times with the same payload (its request id: a retry after a
+        lost answer is applied once); the first answer, or the last attempt's MqttError."""
+        for attempt in range(attempts):
+            try:
+                return self.request(topic, payload, timeout=timeout)
+            except MqttError:
+                if attempt + 1 >= attempts:
+                    raise
+        raise MqttError(f"no attempt to ask {topic}")
+
+    def ping(self, done: Callable[[], None]) -> None:
+        """A message to ourselves through the broker (our own reply topic, QoS 0): `done()` runs on
+        the network thread when it comes back, proof that the loop still reads and dispatches
+        (servicekit's watchdog). Only the latest ping waits; an older one lost is forgotten."""
+        corr = b"ping-" + uuid.uuid4().bytes
+        fut: Future = Future()
+
+        def back(_: Future) -> None:
+            with self._lock:
+                self._pending.pop(corr, None)
+            done()
+
+        fut.add_done_callback(back)
+        with self._lock:
+            if self._ping is not None:
+                self._pending.pop(self._ping, None)
+            self._ping = corr
+            self._pending[corr] = fut
+        props = Properties(PacketTypes.PUBLISH)
+        props.CorrelationData = corr
+        self.publish(f"{self.reply_prefix}/ping", b"{}", qos=0, properties=props)
 
     def _on_reply(self, msg: paho.MQTTMessage) -> None:
         corr = getattr(msg.properties, "CorrelationData", None) if msg.properties else None

@@ -1,7 +1,9 @@
 """Qt helpers shared by the kiosk, the calling screen and the window caller."""
 from __future__ import annotations
 
+import logging
 import os
+import re
 
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import QApplication
@@ -49,3 +51,32 @@ def fitting_px(base: QFont, text: str, width: int, px: int, *, bold: bool = Fals
             break
         px -= 2
     return px
+
+
+GEOMETRY_ENV = "HALL_WINDOW_GEOMETRY"
+
+
+def show_window(widget, *, full_screen: bool) -> None:
+    """Show an app's main window: at `HALL_WINDOW_GEOMETRY` (`WxH+X+Y` in screen pixels, as the demo
+    arranges several apps on one screen; with `QT_SCALE_FACTOR` the app draws itself scaled to it),
+    otherwise full screen (a terminal's or a hall screen's own display) or at its own size."""
+    geometry = os.environ.get(GEOMETRY_ENV, "").strip()
+    m = re.fullmatch(r"(\d+)x(\d+)\+(\d+)\+(\d+)", geometry)
+    if geometry and not m:   # shown as usual, and said why
+        logging.getLogger(__name__).warning("%s=%r is not WxH+X+Y (e.g. 810x1080+0+0); ignored", GEOMETRY_ENV,
+                                            geometry[:40])
+    if m is None and full_screen:   # the whole screen, also in an X session with no window manager
+        screen = widget.screen() or QApplication.primaryScreen()
+        widget.setGeometry(screen.geometry())
+        widget.showFullScreen()
+        return
+    if m is None:
+        widget.show()
+        return
+    w, h, x, y = (int(v) for v in m.groups())
+    try:   # Qt's logical pixels are screen pixels / its scale factor
+        scale = float(os.environ.get("QT_SCALE_FACTOR") or 1.0) or 1.0
+    except ValueError:
+        scale = 1.0
+    widget.setGeometry(round(x / scale), round(y / scale), round(w / scale), round(h / scale))
+    widget.show()

@@ -176,3 +176,9 @@ def test_the_controller_refuses_a_string_port_with_the_message_not_a_traceback(t
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 78, run.stderr
     assert f"{p}: key 'broker.port': expected an integer" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_opening_hours_close_after_they_open(tmp_path):
+    msg = _refusal(tmp_path, "avg_service_min = 6",
+                   "avg_service_min = 6\n    [[halls.services.hours]]\n    opens = 12:00:00\n    closes = 08:30:00")
+    assert "'halls[0].services[0].hours[0]'" in msg and "must be after opens" in msg, msg

@@ -18,7 +18,8 @@ from hall_protocol.docs import render_markdown
 HALL, OTHER_HALL = "demo-hall", "other-hall"
 # One identity of each role from config/examples/hall.toml.
 IDS = {"controller": "hall-controller", "kiosk": "kiosk-01", "caller": "caller-w1", "screen": "screen-main",
-       "display": "display-w1", "supervisor": "supervisor-desk", "robot": "robot-01"}
+       "display": "display-w1", "supervisor": "supervisor-desk", "robot": "robot-01", "web": "web-01",
+       "ratingpad": "pad-w1", "technician": "tech-01"}
 NOT_AUTHORIZED = 0x87
 
 
