@@ -20,12 +20,23 @@ class Conflict(HallError):
     code = "conflict"
 
 
+class DayEnded(Conflict):
+    """A retried request whose answer belongs to a service day that has ended."""
+    code = "day_ended"
+
+
 class Forbidden(HallError, _ProtocolForbidden):
     code = "forbidden"
 
 
 class LimitReached(HallError):
     code = "limit_reached"
+
+
+class NotOpen(HallError):
+    """A service asked for a ticket outside its ticket hours ([[halls.services.hours]])."""
+
+    code = "not_open"
 
 
 class Unavailable(HallError):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -15,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from config.schema import HallSuiteConfig
 from drivers.core.clock import Clock
 from hall_controller.core import calling
-from hall_controller.core.board import build_board
+from hall_controller.core.board import build_board, window_state
 from hall_controller.core.calling import ticket_data
 from hall_controller.core.queue import HallQueue, Ticket
 from hall_controller.errors import HallError, Unavailable
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 
 CallHook = Callable[[HallQueue, Ticket, int], None]
 WINDOW_WAITING = 50  # tickets a window's state lists
+ORDER_REFRESH_S = 60.0  # how often a window whose order moves with time alone is looked at again
 
 
 def unavailable(err: SQLAlchemyError) -> Unavailable:
@@ -45,11 +47,18 @@ class HallPublisher:
     (one increasing sequence across restarts and owners), the call events, then the call
     hooks (the guide robot). A change marks its hall; the marked halls' boards go out once
     per burst (`flush`, run by the request worker after each batch), and only when what
-    they show changed."""
+    they show changed. The window states follow in the worker's idle time, one window at a
+    time (`publish_views`): a request that arrives meanwhile waits for one window's state at
+    most, not for all of a 60-window hall's."""
 
     def __init__(self, endpoint: Endpoint, queues: dict[str, HallQueue], clock: Clock, controller_id: str) -> None:
         self.endpoint, self.queues, self.clock, self.controller_id = endpoint, queues, clock, controller_id
         self.call_hooks: list[CallHook] = []
+        self.board_hooks: list[Callable[[str], None]] = []  # after a hall's board went out (returns at once)
+        # after a window command is stored: hook(q, cmd, outcome, ticket current before it) (rating pads)
+        self.window_hooks: list[Callable] = []
+        # after a rating is stored (not a retry): hook(q, the rated Ticket, score, reasons) (alerts, follow-up cases)
+        self.rating_hooks: list[Callable] = []
         self.wake: Callable[[], None] | None = None  # the worker's: publish marked boards soon
         self.boards = 0
         self._seq = 0
@@ -57,6 +66,13 @@ class HallPublisher:
         self._dirty: set[str] = set()
         self._shown: dict[str, bytes] = {}       # hall -> its board without seq and time
         self._windows: dict[tuple[str, int], bytes] = {}
+        self._inputs: dict[tuple[str, int], tuple] = {}  # what each window's state was made from
+        # hall -> (the hall's change count, calling key -> waiting list): windows that call alike
+        # share one list per change (a 60-window hall made 60 equal lists after every call)
+        self._waiting: dict[str, tuple[tuple, dict[tuple, list[QueuedTicket]]]] = {}
+        self._refreshed_at = 0.0
+        self._views: set[str] = set()             # halls whose window states may have changed
+        self._view_queue: deque[tuple[str, int]] = deque()  # (hall, window) to look at, in the idle time
 
     def next_seq(self) -> int:
         with self._seq_lock:
@@ -89,54 +105,154 @@ class HallPublisher:
             halls, self._dirty = self._dirty, set()
         for hall in halls:
             if hall in self.queues:
-                self.publish_board(hall, force=False)
+                # with a worker, the window states follow in its idle time
+                self.publish_board(hall, force=False, views=self.wake is None)
+
+    @property
+    def views_pending(self) -> bool:
+        return bool(self._view_queue or self._views)
+
+    def publish_views(self, budget: int = 1) -> bool:
+        """Rebuild and publish up to `budget` window states whose inputs changed (the request
+        worker calls it while no request waits); True while more may be waiting."""
+        with self._seq_lock:
+            queued = {h for h, _ in self._view_queue}
+            for hall in self._views - queued:
+                q = self.queues.get(hall)
+                if q is not None:
+                    self._view_queue.extend((hall, w.number) for w in q.hall.windows)
+            self._views -= self._views - queued
+        done = 0
+        while self._view_queue and done < budget:
+            hall, window = self._view_queue.popleft()
+            q = self.queues.get(hall)
+            if q is None:
+                continue
+            try:
+                with q.journal.lock:
+                    view = self._window_view(q, window, force=False)
+            except SQLAlchemyError as err:
+                log.error("window state %s/%s not published: %s", hall, window, err)
+                continue
+            if view is not None:
+                self._publish_view(hall, view, None, force=False)
+                done += 1
+        return self.views_pending
+
+    def refresh_views(self) -> None:
+        """Look again, in the worker's idle time, at the window states of halls with tickets
+        waiting: a window serving services of different weights calls in an order that moves
+        as the tickets wait, with no change to its lines (housekeeping; at most every ORDER_REFRESH_S);
+        a window whose list came out the same is not made again."""
+        now = self.clock.now().timestamp()
+        if now - self._refreshed_at < ORDER_REFRESH_S:
+            return
+        self._refreshed_at = now
+        with self._seq_lock:
+            self._views.update(h for h, q in self.queues.items() if q.live)
+        if self.wake is not None:
+            self.wake()
 
     def forget(self, hall: str) -> None:
         """A hall this process no longer owns: its next owner publishes it."""
         self._shown.pop(hall, None)
         for key in [k for k in self._windows if k[0] == hall]:
             del self._windows[key]
+        for key in [k for k in self._inputs if k[0] == hall]:
+            del self._inputs[key]
+        self._waiting.pop(hall, None)
+        with self._seq_lock:
+            self._views.discard(hall)
+            self._view_queue = deque(k for k in self._view_queue if k[0] != hall)
 
-    def publish_board(self, hall: str, force: bool = True) -> None:
+    def publish_board(self, hall: str, force: bool = True, views: bool = True) -> None:
+        """The board first (what the hall's screens wait for), then the window states whose
+        inputs changed (at once, or with `views=False` in the worker's idle time): each is
+        rebuilt only when its own row, its current ticket or a line of the services it calls
+        changed, and published only when what it shows changed."""
         q = self.queues[hall]
         try:
             with q.journal.lock:
                 board = build_board(q, 0)
-                views = self._window_views(q, board)
         except SQLAlchemyError as err:  # the screens keep the last board; the next change sends a new one
             log.error("board of %s not published: %s", hall, err)
             return
         board = board.model_copy(update={"controller": self.controller_id})
         shown = encode(board.model_copy(update={"updated_at": ""}))
-        if not force and self._shown.get(hall) == shown:
+        seq = None
+        if force or self._shown.get(hall) != shown:
+            self._shown[hall] = shown
+            seq = self.next_seq()
+            board = board.model_copy(update={"seq": seq})
+            self.endpoint.publish(contract.BOARD.format(hall=hall), encode(board), qos=1, retain=True)
+            self.boards += 1
+            for hook in self.board_hooks:
+                hook(hall)
+        if not views:
+            with self._seq_lock:
+                self._views.add(hall)
             return
-        self._shown[hall] = shown
-        board = board.model_copy(update={"seq": self.next_seq()})
-        self.endpoint.publish(contract.BOARD.format(hall=hall), encode(board), qos=1, retain=True)
-        self.boards += 1
-        for view in views:
-            key = (hall, view.window)
-            body = encode(view)
-            if force or self._windows.get(key) != body:
-                self._windows[key] = body
-                view = view.model_copy(update={"seq": board.seq})
-                self.endpoint.publish(contract.WINDOW_STATE.format(hall=hall, window=view.window), encode(view),
-                                      qos=1, retain=True)
-
-    @staticmethod
-    def _window_views(q: HallQueue, board: Board) -> list[WindowView]:
-        """Each window's state as its caller shows it (under the hall's lock)."""
-        states = {w.window: w for w in board.windows}
-        out = []
         for w in q.hall.windows:
-            row, cur = q.windows[w.number], q.current(w.number)
-            out.append(WindowView(
-                hall=q.hall.id, window=w.number, day=q.day, seq=0, version=q.version, state=states[w.number],
-                clerk=row.clerk if row.known else None, ticket=ticket_data(q, cur),
-                waiting=[QueuedTicket(number=t.number, service=t.service, priority=t.priority,
-                                      issued_at=q.iso(t.issued_at)) for t in q.ordered_for(w.number, WINDOW_WAITING)],
-                waiting_total=q.waiting_total_for(w.number)))
+            try:
+                with q.journal.lock:
+                    view = self._window_view(q, w.number, force)
+            except SQLAlchemyError as err:
+                log.error("window states of %s not published: %s", hall, err)
+                return
+            if view is not None:
+                self._publish_view(hall, view, seq, force)
+
+    def _publish_view(self, hall: str, view: WindowView, seq: int | None, force: bool) -> None:
+        key = (hall, view.window)
+        body = encode(view.model_copy(update={"version": 0}))
+        if force or self._windows.get(key) != body:
+            self._windows[key] = body
+            view = view.model_copy(update={"seq": seq if seq is not None else self.next_seq()})
+            self.endpoint.publish(contract.WINDOW_STATE.format(hall=hall, window=view.window), encode(view),
+                                  qos=1, retain=True)
+
+    def _window_view(self, q: HallQueue, window: int, force: bool) -> WindowView | None:
+        """The window's state, or None when its inputs did not change since it was last made
+        (under the hall's lock). Its `version` is the hall's change count when it was made."""
+        w = q.hall.window(window)
+        row, cur = q.windows[w.number], q.current(w.number)
+        state = window_state(q, w.number)
+        inputs = (q.day, state, row.clerk, row.known,
+                  None if cur is None else (cur.number, cur.state, cur.recalls, cur.called_at, cur.started_at),
+                  tuple(q.line_changes.get(s, 0) for s in w.services),
+                  # an order that moves with time alone: the list itself (made once per calling key)
+                  tuple(t.number for t in self._waiting_list(q, w.number)) if q.order_moves(w.number) else 0)
+        key = (q.hall.id, w.number)
+        if not force and self._inputs.get(key) == inputs:
+            return None
+        self._inputs[key] = inputs
+        return WindowView(
+            hall=q.hall.id, window=w.number, day=q.day, seq=0, version=q.version, state=state,
+            clerk=row.clerk if row.known else None, ticket=ticket_data(q, cur),
+            waiting=self._waiting_list(q, w.number),
+            waiting_total=q.waiting_total_for(w.number))
+
+    def _waiting_list(self, q: HallQueue, window: int) -> list[QueuedTicket]:
+        """The first tickets the window would call (under the hall's lock), made once per
+        change of the hall (and per ORDER_REFRESH_S) for all the windows that call alike."""
+        version = (q.day, q.version, int(q.now() // ORDER_REFRESH_S))
+        made, lists = self._waiting.get(q.hall.id, (None, {}))
+        if made != version:
+            lists = {}
+            self._waiting[q.hall.id] = (version, lists)
+        key = q.calling_key(window)
+        out = lists.get(key)
+        if out is None:
+            out = lists[key] = [QueuedTicket(number=t.number, service=t.service, priority=t.priority,
+                                             issued_at=q.iso(t.issued_at))
+                                for t in q.ordered_for(window, WINDOW_WAITING)]
         return out
+
+    def rated(self, q: HallQueue, t: Ticket, score: int, reasons: list[str]) -> None:
+        """A new rating was stored (from a kiosk, a window's pad or a phone): the rating hooks
+        (a bad one raises an alert and opens a follow-up case)."""
+        for hook in self.rating_hooks:
+            hook(q, t, score, list(reasons))
 
     def publish_call(self, q: HallQueue, t: Ticket, window: int) -> None:
         zh, en = call_texts(t.number, window)
@@ -162,6 +278,7 @@ class Context:
     journal: Journal
     worker: RequestWorker
     on_connect: list[Callable[[], None]] = field(default_factory=list)  # after every (re)connect
+    on_reload: list[Callable[[], None]] = field(default_factory=list)   # after a hall file read again is applied
 
     @property
     def halls(self) -> list[str]:

@@ -94,12 +94,13 @@ class Ownership:
             return
         if len(mine) >= share:
             return
-        free = [h for h in self.halls if h not in mine]
-        free.sort(key=lambda h: preferred(h, self.members) != self.me)  # our preferred halls first
-        taken = self.leases.claim(free[:share - len(mine)] if len(self.members) == 1 else
-                                  [h for h in free if preferred(h, self.members) == self.me][:share - len(mine)])
-        if not taken and len(self.members) > 1:  # halls whose preferred member is gone or slow
-            taken = self.leases.claim(free[:share - len(mine)])
+        # Halls nobody holds (never leased, expired, released, or ours before a restart): our
+        # preferred ones first, then any, up to our share. One query for every hall's lease.
+        leases = self.leases.table()
+        free = [h for h in self.halls if h not in mine and (h not in leases or leases[h][1] <= 0
+                                                            or leases[h][0] == self.me)]
+        free.sort(key=lambda h: preferred(h, self.members) != self.me)
+        taken = self.leases.claim(free, limit=share - len(mine))
         if taken:
             self.take(taken)
 

@@ -38,9 +38,14 @@ PER_CLIENT = 64        # requests of one device waiting at most
 class RequestWorker:
     def __init__(self, router: Router, journal: Journal, *, after: Callable[[], None] = lambda: None,
                  max_batch: int = MAX_BATCH, per_client: int = PER_CLIENT,
-                 on_lost: Callable[[set[str]], None] = lambda halls: None) -> None:
-        """`on_lost(halls)`: a commit found these halls owned by another process now."""
+                 on_lost: Callable[[set[str]], None] = lambda halls: None,
+                 idle: Callable[[], bool] | None = None) -> None:
+        """`on_lost(halls)`: a commit found these halls owned by another process now.
+        `idle()`: a small piece of deferred work (a window's state), run only while no request
+        or job waits; it returns whether more is left."""
         self.router, self.journal, self.after, self.on_lost = router, journal, after, on_lost
+        self.idle = idle
+        self._idle_left = False
         self.max_batch, self.per_client = max_batch, per_client
         self.batches = 0
         self.largest = 0
@@ -128,12 +133,23 @@ class RequestWorker:
     def _run(self) -> None:
         while True:
             with self._cv:
-                while not (self._ring or self._jobs or self._woken or self._stop):
+                while not (self._ring or self._jobs or self._woken or self._stop or self._idle_left):
                     self._cv.wait()
                 if self._stop and not self._ring and not self._jobs:
                     return
-                self._woken = False
-                requests, jobs = self._take()
+                if not (self._ring or self._jobs or self._woken):
+                    idle_only = True
+                else:
+                    idle_only = False
+                    self._woken = False
+                    requests, jobs = self._take()
+            if idle_only:
+                try:
+                    self._idle_left = bool(self.idle and self.idle())
+                except Exception:  # noqa: BLE001 - deferred work must not end the worker; it is logged
+                    log.exception("request worker: idle work")
+                    self._idle_left = False
+                continue
             try:
                 self._batch(requests, jobs)
             except Exception:  # noqa: BLE001 - the worker must outlive any surprise; it is logged
@@ -142,6 +158,7 @@ class RequestWorker:
                 self.after()
             except Exception:  # noqa: BLE001
                 log.exception("request worker: publishing after a batch")
+            self._idle_left = self.idle is not None
 
     def _batch(self, requests: list, jobs: list) -> None:
         replies: list[Reply] = []

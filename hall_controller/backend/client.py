@@ -112,6 +112,36 @@ class BackendClient:
         return self._json("POST", "/api/v1/ticket-events", m.TicketEventAck, body=batch,
                           idem_key=idem_key)
 
+    # --- payment (缴费): amounts are integers in fen ------------------------------------
+    def payables(self, id_number: str) -> list[m.Payable]:
+        return self._json("POST", "/api/v1/citizen/payables", m.PayableList,
+                          body=_as_model(m.CitizenQuery, {"id_number": id_number}), safe=True).items
+
+    def open_payment_order(self, request: m.PaymentOrderRequest, idem_key: str) -> m.PaymentOrder:
+        """Opened once per idempotency key (a retry gets the same order)."""
+        return self._json("POST", "/api/v1/payments/orders", m.PaymentOrder, body=request, idem_key=idem_key)
+
+    def payment_order(self, order_id: str) -> m.PaymentOrder:
+        return self._json("GET", f"/api/v1/payments/orders/{_seg(order_id)}", m.PaymentOrder)
+
+    def cancel_payment_order(self, order_id: str, idem_key: str) -> m.PaymentOrder:
+        return self._json("POST", f"/api/v1/payments/orders/{_seg(order_id)}/cancel", m.PaymentOrder,
+                          idem_key=idem_key)
+
+    # --- notifications (SMS) ----------------------------------------------------------
+    def start_verification(self, phone: str, purpose: str, hall_id: str) -> m.Verification:
+        """Ask the platform to send a code to `phone` (in the body: never in a URL or a log)."""
+        body = _as_model(m.VerificationRequest, {"phone": phone, "purpose": purpose, "hall_id": hall_id})
+        return self._json("POST", "/api/v1/notifications/verifications", m.Verification, body=body, safe=False)
+
+    def check_verification(self, verification_id: str, code: str) -> m.Recipient:
+        return self._json("POST", f"/api/v1/notifications/verifications/{_seg(verification_id)}/check",
+                          m.Recipient, body=_as_model(m.VerificationCheck, {"code": code}), safe=False)
+
+    def send_sms(self, sms: m.SmsRequest | dict, idem_key: str) -> m.SmsAck:
+        return self._json("POST", "/api/v1/notifications/sms", m.SmsAck, body=_as_model(m.SmsRequest, sms),
+                          idem_key=idem_key)
+
     # --- plumbing ---------------------------------------------------------------------
     def _json(self, method: str, path: str, model: type[T], *, body: Any = None,
               idem_key: str | None = None, safe: bool | None = None) -> T:

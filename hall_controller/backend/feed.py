@@ -9,13 +9,13 @@ the cursor) so the platform can deduplicate even across databases.
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, func, insert, select, update
 
+from drivers.core.clock import Clock, SystemClock
 from hall_controller.store import db
 from hall_protocol import platform as m
 
@@ -25,14 +25,22 @@ log = logging.getLogger(__name__)
 KINDS = {k.value for k in m.TicketEventKind}
 
 
+def local(kind: str) -> bool:
+    """The hall's own records in the event log, never sent to the platform: clerks signing in and
+    out, follow-up cases of bad ratings (the platform has the rating itself)."""
+    return kind in ("signed_in", "signed_out") or kind.startswith("followup_")
+
+
 class _CursorMoved(Exception):
     """Another process fed the same events meanwhile: roll back and try again later."""
 
 
 class EventFeed:
     def __init__(self, engine: Engine, outbox: Outbox, timezones: dict[str, str] | None = None, *,
-                 batch: int = 500, gap_wait_s: float = 5.0, schema: str | None = None) -> None:
+                 batch: int = 500, gap_wait_s: float = 5.0, schema: str | None = None,
+                 clock: Clock | None = None) -> None:
         self.engine, self.outbox, self.batch, self.gap_wait_s = engine, outbox, batch, gap_wait_s
+        self.clock = clock or SystemClock()
         self.timezones = dict(timezones or {})
         self.cursor = Table("backend_event_feed", MetaData(schema=schema),
                             Column("name", String(32), primary_key=True),
@@ -62,7 +70,8 @@ class EventFeed:
                 for row in rows:
                     payload = self.event(row, origin)
                     if payload is None:
-                        log.warning("event %d has kind %r, unknown to the platform: not sent", row.id, row.kind)
+                        if not local(row.kind):
+                            log.warning("event %d has kind %r, unknown to the platform: not sent", row.id, row.kind)
                         continue
                     self.outbox.enqueue("ticket_event", payload, conn=conn)
                 moved = conn.execute(update(self.cursor).where(
@@ -81,8 +90,9 @@ class EventFeed:
         out, expect = [], last + 1
         for row in rows:
             if row.id != expect and last > 0:
-                first_seen = self._gap_since.setdefault(expect, time.monotonic())
-                if time.monotonic() - first_seen < self.gap_wait_s:
+                now = self.clock.monotonic()
+                first_seen = self._gap_since.setdefault(expect, now)
+                if now - first_seen < self.gap_wait_s:
                     break
                 log.info("event ids %d..%d never appeared; going on", expect, row.id - 1)
                 self._gap_since.pop(expect, None)

@@ -44,11 +44,11 @@ from .client import BackendClient
 from .errors import BackendError, BackendRefused
 
 log = logging.getLogger(__name__)
-KINDS = {"rating": m.Rating, "ticket_event": m.TicketEvent}
+KINDS = {"rating": m.Rating, "ticket_event": m.TicketEvent, "sms": m.SmsRequest}
 PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
 
 
-class DuplicateItem(ValueError):
+class DuplicateItem(BackendError):
     """An item with this idempotency key is already in the outbox."""
 
 
@@ -135,6 +135,15 @@ class Outbox:
         return None if row is None else {"kind": row.kind, "payload": json.loads(row.payload),
                                          "state": row.state}
 
+    def payloads(self, kind: str, since: float) -> list[tuple[str, dict]]:
+        """(idempotency key, payload) of the items of `kind` created at or after `since` (epoch
+        seconds), in order, delivered or not (a delivered one is kept masked)."""
+        i = self.items.c
+        with self.engine.connect() as c:
+            rows = c.execute(select(i.idem_key, i.payload).where(i.kind == kind, i.created_at >= since)
+                             .order_by(i.id)).all()
+        return [(r.idem_key, json.loads(r.payload)) for r in rows]
+
     # --- delivery ---------------------------------------------------------------------
     def deliver_once(self) -> int:
         """Send pending items in order until none is left or the backend fails.
@@ -208,6 +217,8 @@ class Outbox:
         head = rows[0]
         if head.kind == "rating":
             self.client.submit_rating(json.loads(head.payload), head.idem_key)
+        elif head.kind == "sms":
+            self.client.send_sms(json.loads(head.payload), head.idem_key)
         else:
             # a batch's key is stable for the same rows; the server also dedups on event_id
             key = head.idem_key if len(rows) == 1 else f"{head.idem_key}-{len(rows)}"

@@ -277,5 +277,6 @@ def auto_dispatch(q: HallQueue) -> list[Outcome]:
         for w in idle:
             t = q.next_for(w.number)
             if t is not None:
-                out.append(_call(q, WindowCommand(window=w.number, action="call_next", clerk="auto"), t))
+                clerk = w.clerk if q.hall.staff_member(w.clerk) is not None else "auto"  # a signed-in clerk stays
+                out.append(_call(q, WindowCommand(window=w.number, action="call_next", clerk=clerk), t))
     return out

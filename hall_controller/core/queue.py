@@ -14,6 +14,7 @@ Time comes from an injected clock. The calling order is documented in docs/queue
 from __future__ import annotations
 
 import heapq
+import itertools
 import logging
 import secrets
 from bisect import bisect_left, insort
@@ -21,10 +22,13 @@ from collections import defaultdict, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from config.schema import HallConfig
+from config.schema import HallConfig, ServiceConfig
 from drivers.core.clock import Clock
-from hall_controller.errors import BadRequest, HallError, LimitReached, NotFound
+from hall_controller.core.tally import Tally
+from hall_controller.errors import BadRequest, DayEnded, HallError, LimitReached, NotFound, NotOpen
 from hall_controller.store.db import TICKET_MUTABLE
 from hall_controller.store.journal import RECENT_CALLS, WINDOW_REQUESTS, HallRows, Journal
 from hall_protocol.days import day_start, iso, service_day
@@ -34,9 +38,12 @@ log = logging.getLogger(__name__)
 # Seconds of waiting a priority class is worth when ordering calls (docs/queue.md).
 PRIORITY_BONUS = {"normal": 0.0, "appointment": 600.0, "green": 900.0, "returning": 1200.0, "front": 1e9}
 ACTIVE = ("called", "serving")
-OPEN = ("waiting", *ACTIVE)
+OPEN = ("arriving", "waiting", *ACTIVE)  # arriving: a remote ticket waiting for its holder's check-in
+FINAL = ("done", "no_show", "cancelled", "expired")
+ENDED_KEPT = 2000          # tickets that ended lately, newest last (the phones' pages show the end)
 OCCUPANCY_RECENT = 20      # finished tickets per service the estimate learns from
 RATE_SPAN_S = 1800.0       # arrivals over this much recent time give the rate of tickets to come
+_STAMPS = itertools.count(1)  # never repeats, also across rebuilds of a hall's memory
 
 
 @dataclass(eq=False)
@@ -65,6 +72,7 @@ class Ticket:
     clerk: str | None = None       # the last clerk who acted on it (ratings name them)
     requeues: int = 0
     token: str = ""                # unguessable, for the citizen's phone page
+    matter_id: str | None = None   # the matter it was issued for (an appointment's), named by its rating
 
     @property
     def bonus(self) -> float:
@@ -90,7 +98,8 @@ class Ticket:
     def row(self, hall: str) -> dict:
         return {**self.values(), "hall": hall, "day": self.day, "seq": self.seq, "number": self.number,
                 "request_id": self.request_id, "source": self.source, "lang": self.lang, "issued_at": self.issued_at,
-                "appointment_code": self.appointment_code, "guide": self.guide, "token": self.token}
+                "appointment_code": self.appointment_code, "guide": self.guide, "token": self.token,
+                "matter_id": self.matter_id}
 
     @classmethod
     def from_row(cls, m) -> "Ticket":
@@ -99,7 +108,8 @@ class Ticket:
                    called_at=m["called_at"], recalls=m["recalls"], day=m["day"], target_window=m["target_window"],
                    started_at=m["started_at"], lang=m["lang"], seq=m["seq"], request_id=m["request_id"],
                    source=m["source"], finished_at=m["finished_at"], appointment_code=m["appointment_code"],
-                   guide=bool(m["guide"]), clerk=m["clerk"], requeues=m["requeues"] or 0, token=m["token"] or "")
+                   guide=bool(m["guide"]), clerk=m["clerk"], requeues=m["requeues"] or 0, token=m["token"] or "",
+                   matter_id=m.get("matter_id"))
 
 
 @dataclass
@@ -147,6 +157,9 @@ class HallQueue:
         self.day = ""
         self._order = 0
         self.version = 0  # counts the units that changed the hall (answers and states compare it)
+        self.ended_requests: dict[str, tuple[str, str]] = {}  # request id -> (day, number) of a day that ended
+        self._weights = {w.number: w.services for w in hall.windows}  # window -> service -> weight
+        self.tally = Tally(hall.timezone, frozenset(d.id for d in hall.devices if d.role == "web"))
         self._reset()
         with self.journal.lock:
             self.load(rows)
@@ -165,12 +178,29 @@ class HallQueue:
     def iso(self, ts: float | None) -> str | None:
         return None if ts is None else iso(ts, self.hall.timezone)
 
+    def reconfigure(self, hall: HallConfig) -> None:
+        """The hall's section read again (core/reconfig.py merged it; under the journal's lock):
+        names, services, windows and policies apply from the next request on; a window new to
+        the file starts idle, like one at the start of a day."""
+        if hall.id != self.hall.id:
+            raise ValueError(f"hall {self.hall.id} cannot take the section of hall {hall.id}")
+        self.hall = hall
+        self._weights = {w.number: w.services for w in hall.windows}
+        for w in hall.windows:
+            self.windows.setdefault(w.number, Window(w.number))
+        self.tally.remote_sources = frozenset(d.id for d in hall.devices if d.role == "web")
+        self.version += 1
+
     # -- memory and its rebuild ------------------------------------------------------------
     def _reset(self) -> None:
         self.tickets: dict[str, Ticket] = {}
         self.requests: dict[str, Ticket] = {}
         self.tokens: dict[str, Ticket] = {}
+        self.live: dict[str, Ticket] = {}         # today's tickets not ended (waiting, arriving, called, serving)
+        self.ended: deque[Ticket] = deque(maxlen=ENDED_KEPT)  # the last tickets to end, in that order
+        self.no_shows: deque[Ticket] = deque()    # today's tickets that are no-shows now, in that order
         self.lines: dict[tuple[str, str, int | None], list[Ticket]] = {}
+        self.line_changes: dict[str, int] = {}  # service -> a stamp, new whenever one of its lines changes
         self.windows: dict[int, Window] = {w.number: Window(w.number) for w in self.hall.windows}
         self.seqs: dict[str, int] = {}
         self.calls: deque[Call] = deque(maxlen=RECENT_CALLS)
@@ -184,11 +214,13 @@ class HallQueue:
             rows = self.journal.load_hall(self.hall.id, self.today())
         self._reset()
         self.day = rows.day
+        self.ended_requests = dict(rows.ended)
         for m in rows.tickets:
             t = Ticket.from_row(m)
             self._order = max(self._order, t.order)
             if t.day != self.day:
                 self._leftovers.append(t)
+                self.ended_requests[t.request_id] = (t.day, t.number)
                 continue
             self.tickets[t.number] = t
             self.requests[t.request_id] = t
@@ -221,6 +253,9 @@ class HallQueue:
             self.calls.append(Call(e["number"], e["window"], e["service"], e["at"]))
         for request_id, action, number in rows.window_requests:
             self.window_requests[request_id] = (action, number)
+        for t in sorted(self.tickets.values(), key=lambda t: (t.finished_at or 0, t.order)):
+            self._index(t, None)
+        self.tally.rebuild(self.tickets.values())
         self.stale = False
 
     @contextmanager
@@ -254,9 +289,12 @@ class HallQueue:
                            data)
         if kind in ("called", "recalled") and t is not None and window is not None:
             self.calls.append(Call(t.number, window, t.service, at))
+        if (day or (t.day if t is not None else self.day)) == self.day:
+            self.tally.event(kind, t, at, window)
 
     def touch(self, t: Ticket, **values) -> Ticket:
         """Change a ticket, keeping its line in the calling order and the journal up to date."""
+        was = t.state
         if t.state == "waiting":
             self._dequeue(t)
         for k, v in values.items():
@@ -265,8 +303,27 @@ class HallQueue:
             self._enqueue(t)
         elif t.state in ("done", "no_show") and "finished_at" in values:
             self._learn_finish(t)
+        if t.state != was:
+            self._index(t, was)
         self.journal.ticket_changed(self.hall.id, t)
         return t
+
+    def _index(self, t: Ticket, was: str | None) -> None:
+        """Keep the live tickets, the ended ones and the no-shows as `t` moves from `was`
+        (None: it is new to memory), so nothing has to look through the whole day."""
+        if t.state in FINAL:
+            self.live.pop(t.number, None)
+            if was is None or was not in FINAL:
+                self.ended.append(t)
+        else:
+            self.live[t.number] = t
+        if was == "no_show":
+            try:
+                self.no_shows.remove(t)
+            except ValueError:
+                pass
+        if t.state == "no_show":
+            self.no_shows.append(t)
 
     def set_window(self, window: int, state: str, ticket: Ticket | None, reason: str | None = None,
                    clerk: str | None = None) -> Window:
@@ -278,8 +335,10 @@ class HallQueue:
     # -- the lines of the calling order -------------------------------------------------------
     def _enqueue(self, t: Ticket) -> None:
         insort(self.lines.setdefault(t.line, []), t, key=lambda x: x.key)
+        self.line_changes[t.service] = next(_STAMPS)
 
     def _dequeue(self, t: Ticket) -> None:
+        self.line_changes[t.service] = next(_STAMPS)
         line = self.lines.get(t.line, [])
         i = bisect_left(line, t.key, key=lambda x: x.key)
         while i < len(line) and line[i] is not t:
@@ -309,43 +368,78 @@ class HallQueue:
         for key, times in lr.arrivals.items():
             while times and times[0] <= now - RATE_SPAN_S:
                 times.popleft()
-            n = sum(1 for at in times if at > now - span)
+            i, limit = 0, now - span   # arrivals are kept in order: only the first few can be older
+            while i < len(times) and times[i] <= limit:
+                i += 1
+            n = len(times) - i
             if n:
                 out[key] = n / span
         return out
 
     # -- issuing -------------------------------------------------------------------------
+    def within_hours(self, svc: ServiceConfig, now: float) -> bool:
+        """Within the service's ticket hours (none configured: always)."""
+        if not svc.hours:
+            return True
+        local = datetime.fromtimestamp(now, ZoneInfo(self.hall.timezone))
+        return any(local.isoweekday() in p.weekdays and p.opens <= local.time() < p.closes for p in svc.hours)
+
     def issue(self, service: str, request_id: str, *, source: str, priority: str = "normal",
-              appointment_code: str | None = None, lang: str = "zh", guide: bool = False) -> tuple[Ticket, bool]:
-        """Issue a ticket; returns (ticket, created). A repeated request_id returns the same ticket."""
+              appointment_code: str | None = None, lang: str = "zh", guide: bool = False,
+              matter_id: str | None = None, arriving: bool = False) -> tuple[Ticket, bool]:
+        """Issue a ticket; returns (ticket, created). A repeated request_id returns the same ticket.
+        `arriving`: a remote ticket that joins the calling order only at its check-in (`check_in`)."""
         try:
             svc = self.hall.service(service)
         except KeyError as err:
             raise BadRequest(f"unknown service {service!r}") from err
         if priority not in ("normal", "appointment", "green"):
             raise BadRequest(f"unknown priority {priority!r}")
+        if appointment_code is None and not self.within_hours(svc, self.now()):
+            hours = ", ".join(f"{p.opens:%H:%M}-{p.closes:%H:%M} (weekdays {p.weekdays})" for p in svc.hours)
+            raise NotOpen(f"service {service} issues tickets {hours}, not now")
         with self.unit():
             existing = self.requests.get(request_id)
             if existing is not None:
                 return existing, False
+            ended = self.ended_requests.get(request_id)
+            if ended is not None:  # a retry that crossed the day's start: that day's ticket is gone
+                raise DayEnded(f"request {request_id} was answered on {ended[0]} with ticket {ended[1]}; that "
+                               "service day has ended: take a new ticket")
             seq = self.seqs.get(service, 0) + 1
             if seq > svc.daily_limit:
                 raise LimitReached(f"service {service} has issued its {svc.daily_limit} tickets for today")
             self.seqs[service] = seq
             now = self.now()
             self._order += 1
-            t = Ticket(number=f"{service}{seq:03d}", service=service, priority=priority, state="waiting", window=None,
+            t = Ticket(number=f"{service}{seq:03d}", service=service, priority=priority,
+                       state="arriving" if arriving else "waiting", window=None,
                        issued_at=now, queued_at=now, called_at=None, recalls=0, day=self.day, order=self._order,
                        seq=seq, request_id=request_id, source=source, lang=lang, appointment_code=appointment_code,
-                       guide=guide, token=secrets.token_urlsafe(16))
+                       guide=guide, token=secrets.token_urlsafe(16), matter_id=matter_id)
             self.tickets[t.number] = t
             self.requests[request_id] = t
             self.tokens[t.token] = t
-            self._enqueue(t)
+            self.live[t.number] = t
+            if not arriving:
+                self._enqueue(t)
             self._learn_issue(t)
+            self.tally.issued(t)
             self.journal.ticket_new(self.hall.id, t)
-            self.event("issued", t, now, data={"priority": priority, "source": source, **({"guide": True} if guide else {})})
+            self.event("issued", t, now, data={"priority": priority, "source": source, **({"guide": True} if guide else {}),
+                                               **({"arriving": True} if arriving else {})})
             return t, True
+
+    def check_in(self, t: Ticket, by: str) -> bool:
+        """A remote ticket's holder is in the hall: it joins the calling order now (at the end of
+        its line). False when it was in the order already (a retry, or a hall without check-in)."""
+        with self.unit():
+            if t.state != "arriving":
+                return False
+            now = self.now()
+            self.touch(t, state="waiting", queued_at=now)
+            self.event("checked_in", t, now, data={"by": by})
+            return True
 
     # -- the day boundary ------------------------------------------------------------------
     def roll_over(self) -> int:
@@ -363,14 +457,19 @@ class HallQueue:
             for t in stale:
                 was = t.state
                 t.state, t.finished_at = "expired", now
+                self._index(t, was)
                 self.journal.ticket_changed(self.hall.id, t)
                 self.event("expired", t, now, t.window, data={"was": was}, day=t.day)
             start = day_start(today, self.hall.timezone, self.hall.day_starts_at).timestamp()
             windows = self.windows
             if today != self.day:
                 old = {n: w for n, w in windows.items()}
+                # the day just ended: a device retrying one of its requests after the day's start
+                # is told so (its ticket is gone), never given a second ticket of the same id
+                self.ended_requests = {rid: (t.day, t.number) for rid, t in self.requests.items()}
                 self._reset()
                 self.day = today
+                self.tally.new_day(today)
                 for n, w in old.items():  # keep the windows' rows; the day's tickets start anew
                     self.windows[n] = w
                     w.ticket = None
@@ -416,13 +515,27 @@ class HallQueue:
         return self.tokens.get(token)
 
     def score(self, t: Ticket, window: int, now: float) -> float:
-        weight = self.hall.window(window).services.get(t.service, 0.0)
+        weight = self._weights[window].get(t.service, 0.0)
         return (now - t.queued_at) * weight + t.bonus
 
     def _lines_for(self, window: int) -> list[list[Ticket]]:
-        served = self.hall.window(window).services
+        served = self._weights[window]
         return [line for (service, _, only), line in self.lines.items()
                 if line and service in served and only in (None, window)]
+
+    def calling_key(self, window: int) -> tuple:
+        """Windows with the same key may call the same tickets in the same order (the same
+        services with the same weights, and no line waiting for one of them alone)."""
+        served = self._weights[window]
+        own = any(only == window and line for (_, _, only), line in self.lines.items())
+        return tuple(sorted(served.items())), window if own else None
+
+    def order_moves(self, window: int) -> bool:
+        """Whether the window's calling order can change with time alone: it has tickets waiting
+        in services of different weights (waited seconds x weight grow at different speeds)."""
+        served = self._weights[window]
+        return len({served[service] for (service, _, only), line in self.lines.items()
+                    if line and service in served and only in (None, window)}) > 1
 
     def next_for(self, window: int) -> Ticket | None:
         """The ticket `call_next` at this window calls: the head of the line with the highest score."""

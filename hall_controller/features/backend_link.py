@@ -50,14 +50,16 @@ class BackendLink(Feature):
         # platform calls (connect + read timeout), so it never runs out under a live sender.
         self.outbox = Outbox(engine, client(0), ctx.clock, holder=ctx.config.controller_id,
                              lease_s=max(20.0, 2 * (timeout[0] + cfg.timeout_s)))
-        self.feed = EventFeed(engine, self.outbox, {h.id: h.timezone for h in ctx.config.halls})
+        self.feed = EventFeed(engine, self.outbox, {h.id: h.timezone for h in ctx.config.halls}, clock=ctx.clock)
         self.gateway = BackendGateway(ctx, client(1), self.outbox)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._shown: dict[str, bytes] = {}   # hall -> the health it shows (without its time)
 
     def start(self) -> None:
         """Before the endpoint starts: the gateway subscribes; then delivery and health run."""
         self.gateway.start()
+        self.ctx.on_connect.append(self._shown.clear)  # a restarted broker may have lost them
         if self.configured:
             self.outbox.start()
         self._stop.clear()
@@ -107,9 +109,11 @@ class BackendLink(Feature):
         self.gateway.last_error = None
         log.info("backend platform reachable again")
 
-    def health(self, hall: str) -> Health:
-        b = self.outbox.backlog()
-        count = b["count"] + (self.feed.pending() if self.configured else 0)
+    def health(self, hall: str, backlog: dict | None = None, pending: int | None = None) -> Health:
+        b = backlog if backlog is not None else self.outbox.backlog()
+        if pending is None:
+            pending = self.feed.pending() if self.configured else 0
+        count = b["count"] + pending
         error = b["last_error"] or self.gateway.last_error
         if not self.configured:
             state = "not_configured"
@@ -124,7 +128,17 @@ class BackendLink(Feature):
                       outbox=OutboxBacklog(count=count, oldest_age_s=b["oldest_age_s"], dead=b["dead"],
                                            last_error=b["last_error"]))
 
-    def publish_health(self) -> None:
+    def publish_health(self, force: bool = False) -> None:
+        """Every hall's health from one reading of the backlog (the outbox is the controller's,
+        not a hall's); a hall's retained health is published again only when it changed (the
+        backlog's age rounded to 10 s), so an idle city sends nothing."""
+        backlog = self.outbox.backlog()
+        pending = self.feed.pending() if self.configured else 0
         for hall in list(self.ctx.queues):
-            self.ctx.endpoint.publish(contract.HEALTH.format(hall=hall), encode(self.health(hall)),
-                                             qos=1, retain=True)
+            h = self.health(hall, backlog, pending)
+            shown = encode(h.model_copy(update={"at": "", "outbox": h.outbox.model_copy(
+                update={"oldest_age_s": round(h.outbox.oldest_age_s, -1)})}))
+            if not force and self._shown.get(hall) == shown:
+                continue
+            self._shown[hall] = shown
+            self.ctx.endpoint.publish(contract.HEALTH.format(hall=hall), encode(h), qos=1, retain=True)

@@ -15,7 +15,6 @@ import hashlib
 import logging
 import math
 import threading
-import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
@@ -26,18 +25,22 @@ from sqlalchemy.exc import SQLAlchemyError
 from hall_controller.backend import (BackendClient, BackendContractError, BackendError, BackendNotFound, BackendRefused,
                                      BackendUnavailable)
 from hall_controller.backend.outbox import Outbox
-from hall_controller.core import ratings
+from hall_controller.backend.payments import PaymentLedger
+from hall_controller.core import appointments, ratings
 from hall_controller.core.queue import HallQueue
 from hall_controller.errors import BadRequest, HallError
+from hall_controller.features.payments import PaymentDesk
 from hall_controller.features.tickets import ticket_info
 from hall_controller.hall import Context, unavailable
 from hall_protocol import contract
 from hall_protocol.contract import BackendRequest
+from hall_protocol.rating import RateableAnswer, RateableTicket
 from hall_protocol.router import Request
 from privacy import mask_id, mask_text
 
 log = logging.getLogger(__name__)
 PASSED_ON = {"appointment_checked_in", "appointment_cancelled", "not_today", "already_printed", "not_printable"}
+PASSED_ON |= {"already_paid", "order_pending", "amount_mismatch"}   # payment (features/payments.py)
 CHUNK_SIZE = 192 * 1024  # 256 KiB of base64 per message
 PDF_CACHE_S, PDF_CACHE_N = 300.0, 16
 
@@ -80,13 +83,21 @@ class BackendGateway:
             "appointment": self._appointment, "check_in": self._check_in, "progress": self._progress,
             "licences": self._licences, "licence_pdf": self._licence_pdf,
             "record_print": self._record_print, "rate": self._rate}
+        # payment (缴费): the platform's unified payment orders, kept in the hall's ledger
+        self.payments = PaymentDesk(PaymentLedger(ctx.engine, ctx.clock), self._platform, lambda: set(ctx.queues),
+                                    request_key)
+        self._ops.update(self.payments.ops)
+        self._ops["rateable"] = self._rateable
 
     def start(self) -> None:
         self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="backend-gateway")
         self.ctx.router.add(contract.BACKEND_REQUEST, self.handle, kind="backend", halls=self.ctx.halls,
                             executor=lambda: self._pool)
+        if self.client is not None:
+            self.payments.start()
 
     def stop(self) -> None:
+        self.payments.stop()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -134,11 +145,26 @@ class BackendGateway:
         return contract.AppointmentAnswer(appointment=self._ok(self._platform().appointment_by_code(req.code)))
 
     def _check_in(self, q: HallQueue, client: str, req: BackendRequest) -> BaseModel:
+        existing = q.requests.get(f"{client}:{req.request_id}")
+        if existing is not None:    # a retry whose answer was lost: the same ticket, nothing asked again
+            platform = self._platform()
+            return contract.CheckInAnswer(appointment=self._ok(platform.appointment_by_code(req.code)),
+                                          ticket=ticket_info(q, existing))
+        # the hall's rules first (hall_controller/core/appointments.py): used, cancelled, another
+        # hall, too early, too late; each with its own code
+        try:
+            appointments.check(self._ok(self._platform().appointment_by_code(req.code)), q.hall, self.ctx.clock.now())
+        except appointments.AppointmentRefused as err:
+            if err.code != "appointment_checked_in":
+                raise
+            # perhaps by this very request, whose ticket was never issued (a crash): the platform's
+            # idempotency key tells; any other check-in is refused by the platform below
         done = self._ok(self._platform().check_in(req.code, request_key("ci", client, req.request_id)))
         service = done.appointment.service_code
         try:
             ticket, created = q.issue(service, f"{client}:{req.request_id}", source=client,
-                                      priority="appointment", appointment_code=req.code, lang=req.lang)
+                                      priority=appointments.ticket_priority(done.priority), appointment_code=req.code,
+                                      lang=req.lang, matter_id=done.appointment.matter_id)
         except BadRequest as err:
             raise BadRequest(f"appointment {mask_text(req.code)} is for service {service}, which hall "
                              f"{q.hall.id} does not offer") from err
@@ -166,7 +192,7 @@ class BackendGateway:
 
     def _pdf(self, client: str, licence_id: str, *, fresh: bool) -> tuple[bytes, str]:
         """The PDF for this kiosk, fetched for chunk 0 and kept a few minutes for the rest."""
-        key, now = (client, licence_id), time.monotonic()
+        key, now = (client, licence_id), self.ctx.clock.monotonic()
         with self._lock:
             for k in [k for k, (_, _, at) in self._pdfs.items() if now - at > PDF_CACHE_S]:
                 del self._pdfs[k]
@@ -188,6 +214,19 @@ class BackendGateway:
 
     def _rate(self, q: HallQueue, client: str, req: BackendRequest) -> BaseModel:
         duplicate = ratings.rate(q, self.outbox, req.ticket, req.score, reason_codes=req.reason_codes,
-                                 comment=req.comment, matter_id=req.matter_id)
-        return contract.RatingAnswer(ticket=req.ticket, score=req.score, duplicate=duplicate)
+                                 comment=req.comment, matter_id=req.matter_id, day=req.day)
+        rated = ratings.find_ticket(q, req.ticket, req.day)
+        matter_id = req.matter_id or rated.matter_id
+        if not duplicate:
+            self.ctx.hall.rated(q, rated, req.score, req.reason_codes)
+        return contract.RatingAnswer(ticket=req.ticket, score=req.score, duplicate=duplicate, matter_id=matter_id)
+
+    def _rateable(self, q: HallQueue, client: str, req: BackendRequest) -> BaseModel:
+        """The identified citizen's tickets of their bookings that may still be rated, with their matters."""
+        appts = {a.code: a for a in self._ok(self._platform().appointments_by_id(req.id_number))}
+        items = [RateableTicket(number=t.number, day=t.day, service=t.service, state=t.state, matter_id=t.matter_id,
+                                matter_name=appts[t.appointment_code].matter_name if t.appointment_code in appts
+                                else "", rated=ratings.rated(q, self.outbox, t))
+                 for t in ratings.rateable(q, list(appts))]
+        return RateableAnswer(items=items)
 

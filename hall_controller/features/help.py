@@ -29,6 +29,7 @@ MAX_CALLS = 20
 
 class Help(Feature):
     def __init__(self, ctx: Context) -> None:
+        self.listeners: list = []   # called with a hall whose help calls changed (the alerts)
         self.ctx = ctx
         self.calls: dict[str, OrderedDict[str, HelpCall]] = {}     # hall -> id -> call, oldest first
         self._requests: dict[tuple[str, str], str] = {}            # (kiosk, request id) -> help id
@@ -110,4 +111,6 @@ class Help(Feature):
         return HelpBoard(hall=hall, at=self._now(), calls=calls)
 
     def publish(self, hall: str) -> None:
+        for listener in list(self.listeners):   # the alerts look at the hall again
+            listener(hall)
         self.ctx.endpoint.publish(contract.HELP_BOARD.format(hall=hall), encode(self.board(hall)), qos=1, retain=True)

@@ -16,13 +16,18 @@ from hall_protocol.contract import TicketInfo, TicketRequest
 from hall_protocol.router import Answer, Request
 
 
+def ticket_url(q: HallQueue, t: Ticket) -> str:
+    """The address of the ticket's phone page (its QR): by its unguessable token, never its number."""
+    return q.hall.ticket_url.format(hall=q.hall.id, token=t.token)
+
+
 def ticket_info(q: HallQueue, t: Ticket) -> TicketInfo:
     svc = q.hall.service(t.service)
     return TicketInfo(
         number=t.number, service=t.service, service_name=svc.name, service_name_en=svc.name_en,
         area=svc.area, area_en=svc.area_en, people_ahead=q.people_ahead(t),
         estimated_wait_min=estimate_wait_min(q, t), issued_at=q.iso(t.issued_at) or "",
-        day=t.day, priority=t.priority, qr_url=q.hall.ticket_url.format(hall=q.hall.id, ticket=t.number),
+        day=t.day, priority=t.priority, qr_url=ticket_url(q, t),
         hall_name=q.hall.name, hall_name_en=q.hall.name_en)
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from sqlalchemy.exc import SQLAlchemyError
 
 from hall_controller.core import calling
-from hall_controller.errors import BadRequest, Forbidden
+from hall_controller.core.staff import signed_in
+from hall_controller.errors import BadRequest, Forbidden, HallError
 from hall_controller.hall import Context, Feature, unavailable
 from hall_protocol import contract
 from hall_protocol.contract import WindowCommand
@@ -40,6 +41,13 @@ class Windows(Feature):
     def handle(self, req: Request) -> Answer:
         q = self.ctx.queues[req.hall]
         cmd: WindowCommand = req.payload
+        if q.hall.staff:  # the clerk on every event is the one signed in at the window, never typed text
+            clerk = signed_in(q, cmd.window)
+            if clerk is None and q.hall.sign_in_required and cmd.action != "status":
+                raise HallError(f"nobody is signed in at window {cmd.window}: sign in with staff number and PIN",
+                                code="sign_in_required")
+            cmd = cmd.model_copy(update={"clerk": clerk})
+        before = q.current(cmd.window)
         try:
             outcome = calling.apply(q, cmd)
             data = outcome.to_data(q)
@@ -51,4 +59,6 @@ class Windows(Feature):
                 self.ctx.hall.publish_call(q, outcome.ticket, cmd.window)
             if cmd.action != "status" and not outcome.repeated:
                 self.ctx.hall.changed(q)
+                for hook in self.ctx.hall.window_hooks:
+                    hook(q, cmd, outcome, before)
         return Answer(data, then=then)

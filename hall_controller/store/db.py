@@ -49,6 +49,7 @@ tickets = Table(
     Column("clerk", String(40)),                       # the last clerk who acted on it
     Column("requeues", Integer, nullable=False, default=0, server_default="0"),
     Column("guide", Integer, nullable=False, default=0, server_default="0"),  # asked for the guide robot
+    Column("matter_id", String(64)),                   # the matter it was issued for (an appointment's)
     # `service` is the queue the ticket waits in now (a transfer changes it); the number,
     # with the prefix of the service that issued it, stays the citizen's for the day.
     UniqueConstraint("hall", "day", "number", name="uq_ticket_number"),
@@ -110,6 +111,23 @@ controller_members = Table(
     Column("id", String(64), primary_key=True),
     Column("expires_at", Float, nullable=False),
     Column("started_at", Float, nullable=False),
+)
+
+
+# What the citizen's phone adds to a ticket (hall_controller/core/phones.py): no phone number,
+# the platform's pseudonym of it (recipient) and the number masked.
+phone_tickets = Table(
+    "phone_tickets", metadata,
+    Column("hall", String(64), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("number", String(8), primary_key=True),
+    Column("service", String(1), nullable=False),
+    Column("remote", Integer, nullable=False, server_default="0"),     # taken from a phone
+    Column("recipient", String(64)),                                   # SMS go to it (the platform's pseudonym)
+    Column("phone_masked", String(16)),
+    Column("reminders", String(64), nullable=False, server_default=""),  # "5,3": people-ahead thresholds
+    Column("reminded", String(64), nullable=False, server_default=""),   # thresholds already reminded
+    Index("ix_phone_tickets_recipient", "hall", "day", "recipient"),
 )
 
 
@@ -175,5 +193,7 @@ def migrate(engine: Engine) -> None:
         names = set(inspect(conn).get_table_names())
         if "tickets" in names and "alembic_version" not in names:
             stamp = "0004" if "hall_leases" in names else ("0002" if "backend_outbox" in names else BASELINE)
+            stamp = "0005" if "payment_orders" in names else stamp
+            stamp = "0006" if "phone_tickets" in names else stamp
             command.stamp(cfg, stamp)
         command.upgrade(cfg, "head")

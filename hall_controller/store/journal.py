@@ -23,6 +23,7 @@ import threading
 import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any, Callable, Iterator
 
 from sqlalchemy import and_, bindparam, func, insert, or_, select, update
@@ -48,6 +49,7 @@ class HallRows:
     windows: list = field(default_factory=list)
     calls: list = field(default_factory=list)             # today's last calls, oldest first
     window_requests: list[tuple[str, str, str | None]] = field(default_factory=list)
+    ended: dict[str, tuple[str, str]] = field(default_factory=dict)  # the day before's request ids: (day, number)
 
 
 UPDATE_TICKET = update(db.tickets).where(db.tickets.c.id == bindparam("b_id")).values(
@@ -91,6 +93,10 @@ class Journal:
                "service": None if t is None else t.service, "kind": kind, "at": at, "window": window,
                "clerk": clerk, "data": json.dumps(data, ensure_ascii=False) if data else None}
         self._log.append(("event", hall, t, row))
+
+    def row(self, hall: str, table, values: dict) -> None:
+        """A row of another table, committed with the hall's unit (a remote ticket's phone row)."""
+        self._log.append(("row", hall, table, values))
 
     def window_changed(self, hall: str, w: Window) -> None:
         self._log.append(("window", hall, w.number, {
@@ -162,9 +168,12 @@ class Journal:
         changed: dict[int, tuple[Ticket, dict]] = {}
         events: list[tuple[dict, Ticket | None]] = []
         windows: dict[tuple[str, int], dict] = {}
+        others: list[tuple] = []  # rows of other tables, in order
         for e in entries:
             kind = e[0]
-            if kind == "new":
+            if kind == "row":
+                others.append((e[2], e[3]))
+            elif kind == "new":
                 new[id(e[2])] = (e[1], e[2])
             elif kind == "changed":
                 if id(e[2]) in new:
@@ -191,6 +200,8 @@ class Journal:
                 t = w["ticket"]
                 rows.append({k: v for k, v in w.items() if k != "ticket"} | {"ticket_id": None if t is None else t.id})
             db.upsert_windows(conn, rows)
+        for table, values in others:
+            conn.execute(insert(table).values(**values))
 
     # -- reading a hall back -----------------------------------------------------------------------
     def load_hall(self, hall: str, day: str) -> HallRows:
@@ -207,11 +218,18 @@ class Journal:
         halls, first = list(days), min(days.values())
         with self.engine.connect() as c:
             for r in c.execute(select(db.tickets).where(and_(t.hall.in_(halls), or_(
-                    t.day >= first, t.state.in_(("waiting", "called", "serving"))))).order_by(t.id)):
+                    t.day >= first, t.state.in_(("arriving", "waiting", "called", "serving"))))).order_by(t.id)):
                 m = r._mapping
                 rows = out[m["hall"]]
-                if m["day"] == rows.day or (m["day"] < rows.day and m["state"] in ("waiting", "called", "serving")):
+                if m["day"] == rows.day or (m["day"] < rows.day and m["state"] in ("arriving", "waiting", "called", "serving")):
                     rows.tickets.append(m)
+            # the day before's request ids (a device's retry that crossed the day's start is told
+            # its day ended, never given a second ticket under the same id)
+            before = (date.fromisoformat(first) - timedelta(days=1)).isoformat()
+            for r in c.execute(select(t.hall, t.day, t.number, t.request_id).where(and_(
+                    t.hall.in_(halls), t.day >= before, t.day < max(days.values())))):
+                if r.day < out[r.hall].day:
+                    out[r.hall].ended[r.request_id] = (r.day, r.number)
             for r in c.execute(select(db.windows).where(w.hall.in_(halls))):
                 out[r.hall].windows.append(r._mapping)
             calls: dict[str, list] = {h: [] for h in halls}

@@ -93,12 +93,14 @@ class Leases:
             self.tokens.pop(h, None)
         return lost
 
-    def claim(self, halls: list[str]) -> list[str]:
+    def claim(self, halls: list[str], limit: int | None = None) -> list[str]:
         """Take whichever of these halls is free (never owned, expired, or ours before a
-        restart); returns those taken."""
+        restart), in order, at most `limit` of them; returns those taken."""
         t = db.hall_leases
-        taken = []
+        taken: list[str] = []
         for hall in halls:
+            if limit is not None and len(taken) >= limit:
+                break
             try:
                 with self.engine.begin() as c:
                     now = self._now(c)
@@ -159,9 +161,13 @@ class NoLeases:
     def renew(self) -> set[str]:
         return set()
 
-    def claim(self, halls: list[str]) -> list[str]:
+    def table(self) -> dict[str, tuple[str, float]]:
+        return {}
+
+    def claim(self, halls: list[str], limit: int | None = None) -> list[str]:
+        halls = list(halls)[:limit] if limit is not None else list(halls)
         self.tokens.update(dict.fromkeys(halls, 1))
-        return list(halls)
+        return halls
 
     def release(self, halls: list[str]) -> None:
         for h in halls:

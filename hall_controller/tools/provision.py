@@ -52,6 +52,9 @@ def identities(config: HallSuiteConfig, passwords: dict[str, str] | None = None)
     for hall in config.halls:
         for d in hall.devices:
             out.append(Identity(d.id, d.role, pw(d.id, d.password), tuple(rules_for(d.role, d.id, hall.id, ids))))
+    for t in config.technicians:  # one identity across its halls (every hall when it names none)
+        rules = dict.fromkeys(r for h in (t.halls or [None]) for r in rules_for("technician", t.id, h, ids))
+        out.append(Identity(t.id, "technician", pw(t.id, t.password), tuple(rules)))
     return out
 
 
@@ -123,6 +126,12 @@ class TlsListener:
     require_certificate: bool = False
 
 
+# Bytes of one MQTT packet the broker accepts. Requests are far smaller (the controller reads 16 KB
+# at most); the largest packets are the controller's retained state of a busy hall (every open
+# ticket's progress for the phones: about 120 bytes a ticket).
+MAX_PACKET = 4 * 1024 * 1024
+
+
 def mosquitto_conf(*, port: int, dynsec_file: Path, data_dir: Path, tls: TlsListener | None,
                    bind: str | None = None, user: str | None = None, persistence: bool = True) -> str:
     """A production Mosquitto configuration: plain text on 127.0.0.1:`port` only (the
@@ -139,6 +148,8 @@ def mosquitto_conf(*, port: int, dynsec_file: Path, data_dir: Path, tls: TlsList
              "# small request/answer packets must not wait for delayed ACKs",
              "set_tcp_nodelay true",
              "max_queued_messages 10000",
+             "# no request of the contract comes near this; a client sending more is disconnected",
+             f"max_packet_size {MAX_PACKET}",
              "log_dest stderr",
              "log_type error", "log_type warning", "log_type notice",
              "connection_messages true"]

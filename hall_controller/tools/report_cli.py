@@ -111,6 +111,13 @@ def run(args: argparse.Namespace, clock: Clock, stdout) -> int:
     day_from = _day(args.day_from, "--from") if args.day_from else today
     day_to = _day(args.day_to, "--to") if args.day_to else (day_from if args.day_from else today)
     engine = open_engine(url, base_dir)
+    if args.followup:
+        try:
+            stdout.write(followup_text(engine, args.hall, day_from, day_to, today,
+                                       config.hall(args.hall).followup if args.config and args.hall in known else None))
+        finally:
+            engine.dispose()
+        return 0
     try:
         table = make_table(engine, args.hall, day_from, day_to, args.by, tz or "Asia/Shanghai", names, known,
                            day_starts)
@@ -127,6 +134,25 @@ def run(args: argparse.Namespace, clock: Clock, stdout) -> int:
     return 0
 
 
+def followup_text(engine: Engine, hall: str, day_from: str, day_to: str, today: str, policy=None) -> str:
+    """差评回访整改: the follow-up cases of the bad ratings of a range, and the closed-loop rate."""
+    from hall_controller.core.followup import Deadlines, closed_loop, replay
+    from hall_controller.store.followups import load_followup_events
+    d = (Deadlines(policy.contact_working_days, policy.deadline_working_days, frozenset(policy.holidays),
+                   frozenset(policy.workdays)) if policy else Deadlines(3, 15))
+    cases = list(replay(load_followup_events(engine, hall, day_from, day_to), d, today).values())
+    f = closed_loop(cases, today)
+    pct = lambda v: "—" if v is None else f"{100 * v:.1f} %"  # noqa: E731
+    lines = [f"差评回访整改 Follow-up of bad ratings  {hall}  {day_from} – {day_to}",
+             f"opened {f['opened']}  closed {f['closed']}  closed on time {f['closed_on_time']}  open {f['open']}  "
+             f"overdue (open) {f['overdue_open']}",
+             f"closed-loop rate {pct(f['closed_loop_rate'])}  on-time rate {pct(f['on_time_rate'])}", ""]
+    for c in sorted(cases, key=lambda c: c.id):
+        lines.insert(-1, f"  {c.id}  {c.state:9}  score {c.score}  window {c.window}  staff {c.clerk or '-'}  "
+                         f"due {c.due}{'  OVERDUE' if c.overdue else ''}")
+    return "\n".join(lines) + "\n"
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="hall-report", description="Waiting and serving times, no-shows, pauses and "
                                  "idle time of a hall, from the controller's event log.")
@@ -138,6 +164,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--to", dest="day_to", help="last service day, YYYY-MM-DD (default: --from)")
     ap.add_argument("--by", choices=DIMENSIONS, default="service")
     ap.add_argument("--csv", metavar="FILE", help="write CSV to FILE, or - for stdout")
+    ap.add_argument("--followup", action="store_true", help="the follow-up cases of bad ratings of the range "
+                                                           "(差评回访整改) and their closed-loop rate")
     ap.add_argument("--timezone", help="the hall's time zone for hours (default: from --config, else Asia/Shanghai)")
     return ap
 

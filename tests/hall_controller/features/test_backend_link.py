@@ -10,6 +10,8 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from hall_controller.backend.feed import local
+
 from hall_controller.store import db
 from kiosk_app.clients.backend import BackendUnavailable
 from reference_backend.process import ServerProcess
@@ -59,7 +61,7 @@ def test_outage_loses_nothing_and_duplicates_nothing(suite_config, broker, devic
         outbox = c.execute(sa.text("SELECT kind, idem_key, payload FROM backend_outbox ORDER BY id")).fetchall()
     # every event of the hall went into the outbox once, in the order of the events table
     fed = [json.loads(r.payload) for r in outbox if r.kind == "ticket_event"]
-    assert [(e["ticket_no"], e["kind"]) for e in fed] == [(e.number, e.kind) for e in events]
+    assert [(e["ticket_no"], e["kind"]) for e in fed] == [(e.number, e.kind) for e in events if not local(e.kind)]
     assert len({e["event_id"] for e in fed}) == len(fed)
     # ... and reached the platform exactly once, in order, interleaved with the ratings as enqueued
     expected = [json.loads(r.payload)["event_id"] if r.kind == "ticket_event" else r.idem_key for r in outbox]
@@ -90,5 +92,6 @@ def test_health_says_delayed_while_items_wait_without_a_known_failure(hall, brok
     assert health.backend == "delayed" and health.outbox.count == 1 and health.backend_error is None
     with box.engine.begin() as c:  # the peer is gone for good (its lease ran out)
         c.execute(sa.update(box.lease).values(expires_at=0.0))
-    wait_for(lambda: link.health(HALL).outbox.count == 0, timeout=20, what="delivery")
-    assert link.health(HALL).backend == "ok"
+    # one reading: delivered and ok (the hall's own feed may enqueue and deliver more meanwhile)
+    wait_for(lambda: (lambda h: h.outbox.count == 0 and h.backend == "ok")(link.health(HALL)), timeout=20,
+             what="delivery, then ok")

@@ -1,5 +1,5 @@
-"""Voice announcements from the controller's call events, spoken by the real espeak-ng into
-WAV files: the ticket and the window in Mandarin (and English when the hall asks for it),
+"""Voice announcements from the controller's call events (followed over MQTT, as a loudspeaker
+PC of its own does), spoken by the real espeak-ng into WAV files: the ticket and the window in Mandarin (and English when the hall asks for it),
 a chime before each, a recall spoken again, the chime kept when speech is off, and calls in
 quick succession queued, never cut off."""
 from __future__ import annotations
@@ -19,7 +19,7 @@ def call_text_zh(ticket, window):  # the loudspeaker's Chinese call: the one phr
 
 def call_text_en(ticket, window):
     return call_text(ticket, window, "en", spoken=(ticket_en, window_en))
-from hall_controller.features.voice import Announcer
+from hall_controller.features.voice import Announcer, Speaker
 from tests.support.fixtures import new_request_id
 
 HALL = "demo-hall"
@@ -50,8 +50,9 @@ def announced(ann: Announcer, count: int, timeout: float = 60.0) -> list:
 @pytest.fixture
 def announcer(controller, tmp_path, request):
     langs, speech_on = request.param
-    ann = Announcer(controller.endpoint, {HALL: (langs, speech_on)}, tmp_path / "wav")
-    ann.start()
+    # no loudspeaker here (tests/hall_controller/features/test_loudspeakers.py records them): WAV files only
+    ann = Announcer([Speaker(HALL, None, "none", 100, tuple(langs), speech_on)], tmp_path / "wav")
+    ann.subscribe(controller.endpoint).start()
     yield ann
     ann.stop()
 

@@ -2,10 +2,12 @@
 database made before migrations existed is taken over without losing a ticket."""
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from drivers.core.clock import SystemClock
 from sqlalchemy import MetaData, create_engine, func, inspect, select
 
 from hall_controller.backend.feed import EventFeed
 from hall_controller.backend.outbox import Outbox
+from hall_controller.backend.payments import PaymentLedger
 from hall_controller.store import db
 
 
@@ -14,7 +16,9 @@ def declared(engine) -> MetaData:
     everything = MetaData()
     outbox = Outbox(engine, None)
     feed = EventFeed(engine, outbox)
-    for table in [*db.metadata.tables.values(), *outbox.metadata.tables.values(), feed.cursor]:
+    ledger = PaymentLedger(engine, SystemClock())
+    for table in [*db.metadata.tables.values(), *outbox.metadata.tables.values(), feed.cursor,
+                  *ledger.metadata.tables.values()]:
         table.to_metadata(everything)
     return everything
 

@@ -168,12 +168,23 @@ def test_what_a_device_gets(tmp_path, capsys):
     assert kiosk.broker.connection("kiosk-01").tls.ca_file == kiosk.broker.ca_file
     env = tmp_path / "kiosk-01.env"
     assert stat.S_IMODE(env.stat().st_mode) == 0o600
-    assert f"HALL_MQTT_PASSWORD={password}" in env.read_text().splitlines()
-    assert "run: kiosk --config" in capsys.readouterr().out
+    # the kiosk's password in a credential file of its own (0600) that its TOML names; not in its env file
+    secret = tmp_path / "kiosk-01.password"
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600 and secret.read_text().strip() == password
+    assert kiosk.password_file == str(secret.resolve()) and password not in env.read_text()
+    assert f"HALL_ARGS='--config {tmp_path / 'kiosk-01.toml'}'" in env.read_text().splitlines()
+    said = capsys.readouterr().out
+    assert "run: kiosk --config" in said and "--hall-config" not in said
     # a caller gets its command line and the env file
     assert main(["device", "--config", str(EXAMPLE_HALL), "--credentials", str(creds), "--id", "caller-w3",
                  "--out", str(tmp_path / "caller-w3.env")]) == 0
     assert "window-caller --hall demo-hall --id caller-w3 --window 3 --broker 127.0.0.1:1883\n" in capsys.readouterr().out
+    # what its unit (deploy/systemd/hall-window-caller@.service) runs: `window-caller $HALL_ARGS`
+    assert "HALL_ARGS='--hall demo-hall --id caller-w3 --window 3 --broker 127.0.0.1:1883'" in \
+        (tmp_path / "caller-w3.env").read_text().splitlines()
+    assert main(["device", "--config", str(EXAMPLE_HALL), "--credentials", str(creds), "--id", "pad-w1",
+                 "--out", str(tmp_path / "pad-w1.env")]) == 0
+    assert "rating-pad --hall demo-hall --id pad-w1 --window 1 --broker 127.0.0.1:1883\n" in capsys.readouterr().out
     assert main(["device", "--config", str(EXAMPLE_HALL), "--credentials", str(creds), "--id", "screen-main",
                  "--out", str(tmp_path / "screen" / "screen-main.env"), "--broker", "hall-broker.local",
                  "--client-cert", "--files-dir", "/etc/hall"]) == 0

@@ -1,0 +1,142 @@
+"""Every open ticket's progress, for the citizens' phones: the retained `hall/<hall>/state/tickets`
+(hall_protocol.phone.QueueProgress: state, people ahead, estimate, window, by number), and the
+people-ahead reminders it makes due (an SMS through the outbox, and the page shows it).
+
+It follows the board: each published board marks its hall, and a thread of its own publishes
+the marked halls' progress (one estimate replay per hall, off the request worker), at most
+every `min_interval_s` per burst. A reminder's SMS is enqueued in the outbox under a key of
+hall, day, ticket and threshold before the threshold is marked reminded: a crash between the
+two finds the key taken and sends nothing twice.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from hall_controller.backend.outbox import DuplicateItem, Outbox
+from hall_controller.core.estimate import estimates_min
+from hall_controller.core.phones import PhoneBook, PhoneEntry, due, sms_key
+from hall_controller.core.queue import FINAL, HallQueue, Ticket
+from hall_controller.features.phone import people_ahead
+from hall_controller.hall import Context, Feature
+from hall_protocol import contract
+from hall_protocol.contract import encode
+from hall_protocol.phone import QueueProgress, TicketProgress
+
+log = logging.getLogger(__name__)
+FINISHED_KEPT_S = 600.0  # a finished ticket stays in the progress this long (its page shows the end)
+
+
+class Progress(Feature):
+    def __init__(self, ctx: Context, book: PhoneBook, outbox: Outbox, *, min_interval_s: float = 1.0) -> None:
+        self.ctx, self.book, self.outbox, self.min_interval_s = ctx, book, outbox, min_interval_s
+        self.published = 0
+        self.reminders_sent = 0
+        self._dirty: set[str] = set()
+        self._cv = threading.Condition()
+        self._stop = False
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.ctx.hall.board_hooks.append(self.changed)
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, name="ticket-progress", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        with self._cv:
+            self._stop = True
+            self._cv.notify_all()
+        if self._thread is not None:
+            self._thread.join(10)
+            self._thread = None
+
+    def changed(self, hall: str) -> None:
+        """A board of `hall` went out: its progress soon (called on the publishing thread)."""
+        with self._cv:
+            self._dirty.add(hall)
+            self._cv.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cv:
+                self._cv.wait_for(lambda: self._dirty or self._stop)
+                if self._stop:
+                    return
+                halls, self._dirty = self._dirty, set()
+            for hall in halls:
+                try:
+                    self.publish(hall)
+                except SQLAlchemyError as err:  # the next change tries again
+                    log.error("ticket progress of %s not published: %s", hall, err)
+                except Exception:  # the thread must outlive any surprise; it is logged
+                    log.exception("ticket progress of %s", hall)
+            with self._cv:  # a burst of changes makes one publication per interval
+                self._cv.wait_for(lambda: self._stop, timeout=self.min_interval_s)
+
+    # -- one hall ------------------------------------------------------------------------
+    def progress(self, q: HallQueue) -> tuple[QueueProgress, dict[str, int | None]]:
+        """The hall's progress now, and people ahead by number. The hall's lock is held only to
+        read what each ticket shows (the worker waits that long); the rows are made after."""
+        with q.journal.lock:
+            q.fresh()
+            waits = estimates_min(q)
+            now = q.now()
+            recent = {t.number: t for t in q.ended if t.state in FINAL and t.finished_at is not None
+                      and now - t.finished_at < FINISHED_KEPT_S}
+            shown = [*q.live.values(), *(t for n, t in recent.items() if n not in q.live)]
+            ahead = {t.number: people_ahead(q, t) for t in shown}
+            entries = self.book.entries(q.hall.id, q.day)
+            facts = [(t.number, t.state, t.window, t.recalls, t.requeues) for t in shown]
+            day = q.day
+        rows = [self._row(f, ahead[f[0]], waits.get(f[0]), entries.get(f[0])) for f in sorted(facts)]
+        remote = q.hall.remote
+        left = {code: max(0, n - self.book.remote_count(q.hall.id, day, code))
+                for code, n in (remote.quota.items() if remote else ())}
+        return QueueProgress(hall=q.hall.id, day=day, seq=self.ctx.hall.next_seq(), at=q.iso(now) or "",
+                             tickets=rows, remote_left=left,
+                             check_in_required=bool(remote and remote.check_in == "required")), ahead
+
+    @staticmethod
+    def _row(facts: tuple, ahead: int | None, wait: float | None, entry: PhoneEntry | None) -> TicketProgress:
+        number, state, window, recalls, requeues = facts
+        return TicketProgress(number=number, state=state, ahead=ahead, wait_min=wait if state == "waiting" else None,
+                              window=window if state in ("called", "serving", "done") else None,
+                              recalls=recalls, requeued=requeues > 0 and state == "waiting",
+                              reminded=list(entry.reminded) if entry else [])
+
+    def publish(self, hall: str) -> None:
+        q = self.ctx.queues.get(hall)
+        if q is None:
+            return
+        progress, ahead = self.progress(q)
+        if self._remind(q, progress.day, ahead):
+            progress, _ = self.progress(q)  # with the thresholds just reminded
+        self.ctx.endpoint.publish(contract.TICKETS_STATE.format(hall=hall), encode(progress), qos=1, retain=True)
+        self.published += 1
+
+    def _remind(self, q: HallQueue, day: str, ahead: dict[str, int | None]) -> bool:
+        """Send the reminders now due (each threshold once); True when any was."""
+        sent = False
+        for entry in list(self.book.entries(q.hall.id, day).values()):
+            t = q.tickets.get(entry.number)
+            if t is None or t.state != "waiting" or not entry.reminders:
+                continue
+            reached = due(entry, ahead.get(entry.number))
+            if not reached:
+                continue
+            if entry.recipient:  # one SMS for the thresholds reached together
+                params = {"hall": q.hall.name, "ticket": t.number, "ahead": str(ahead[entry.number])}
+                try:
+                    self.outbox.enqueue("sms", {"recipient_id": entry.recipient, "template": "queue_reminder",
+                                                "params": params},
+                                        key=sms_key(q.hall.id, day, t.number, min(reached)))
+                    self.reminders_sent += 1
+                except DuplicateItem:
+                    pass  # enqueued before a crash: not twice
+            self.book.update(entry, reminded=tuple(sorted({*entry.reminded, *reached}, reverse=True)))
+            log.info("reminder of %s at %s: %s ahead", t.number, q.hall.id, ahead[entry.number])
+            sent = True
+        return sent
