@@ -120,8 +120,13 @@ class A4Printer(Device):
 
     def print_pdf(self, pdf_bytes: bytes, title: str = "document", *, copies: int = 1,
                   timeout: float | None = None) -> JobResult:
-        """Print a PDF on A4 and follow the job; refuses a non-PDF before sending anything."""
+        """Print a PDF on A4 and follow the job; refuses a non-PDF before sending anything. The
+        printer (its CUPS connection) is ours until the job ends: a status poll waits its turn."""
         check_pdf(pdf_bytes)
+        with self._lock:
+            return self._print_pdf(pdf_bytes, title, copies, timeout)
+
+    def _print_pdf(self, pdf_bytes: bytes, title: str, copies: int, timeout: float | None) -> JobResult:
         status = self.refresh_status()
         if status.state is DeviceState.USER_ERROR:
             raise UserError(f"the printer cannot take jobs: {status.message}", device=self.device_id,

@@ -35,7 +35,12 @@ class Camera(Device):
 
     def read_frame(self) -> np.ndarray:
         """One BGR frame (h, w, 3) uint8. A failing source is reopened with backoff; when that
-        does not help, DeviceUnavailable (status no_device, action technician)."""
+        does not help, DeviceUnavailable (status no_device, action technician). One reader at a
+        time (the face worker, the QR scanner, a status poll)."""
+        with self._lock:
+            return self._read_frame()
+
+    def _read_frame(self) -> np.ndarray:
         self._require(Lifecycle.OPEN, Lifecycle.CLAIMED, Lifecycle.ENABLED)
         try:
             return self._got(self.source.read())
@@ -80,6 +85,22 @@ class Camera(Device):
 
     def _close(self) -> None:
         self.source.close()
+
+    def poll_status(self) -> DeviceStatus | None:
+        """A scheduled check: one frame. A camera at rest (the kiosk opens it for a session only)
+        is opened for the check and closed again; one in use by a session is read as it is,
+        unless a frame is being read right now (None: the check waits its turn)."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            if self.lifecycle is not Lifecycle.CLOSED:
+                return self.refresh_status()
+            status = self.refresh_status()  # opens it
+            if self.lifecycle is not Lifecycle.CLOSED:
+                self.close()  # a fault seen stays on the health topic (closing does not hide it)
+            return status
+        finally:
+            self._lock.release()
 
     def _probe_status(self) -> DeviceStatus:
         frame = self.read_frame()

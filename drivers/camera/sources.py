@@ -96,6 +96,7 @@ class SyntheticSource:
         self.fail_after, self.fail_open_left = fail_after, fail_open
         self._rng = np.random.default_rng(seed)
         self._open = False
+        self._held: np.ndarray | None = None   # what the citizen holds up (hold_up)
         self.frame_index = 0       # frames made since the source was created
         self._since_open = 0
         self.opens = 0
@@ -125,7 +126,36 @@ class SyntheticSource:
         if self.actor is not None:
             self.actor.cue(challenge)
 
+    def hold_up(self, image: np.ndarray | None) -> None:
+        """The citizen holds a phone showing `image` (e.g. a booking's QR code) up to the camera;
+        None takes it away. Frames show it in a dark phone frame, tilted a little, over the scene."""
+        self._held = None if image is None else as_bgr(np.asarray(image, dtype=np.uint8))
+
+    def _with_phone(self, frame: np.ndarray, index: int) -> np.ndarray:
+        h, w = frame.shape[:2]
+        side = int(min(h, w) * 0.62)
+        screen = cv2.resize(self._held, (side, side), interpolation=cv2.INTER_AREA)
+        pad = max(6, side // 12)
+        phone = cv2.copyMakeBorder(screen, pad, pad * 3, pad, pad, cv2.BORDER_CONSTANT, value=(30, 30, 30))
+        ph, pw = phone.shape[:2]
+        angle = 4.0 + 2.0 * np.sin(index / 5.0)          # a hand is never quite still
+        placed = np.zeros_like(frame)
+        placed[(h - ph) // 2:(h - ph) // 2 + ph, (w - pw) // 2:(w - pw) // 2 + pw] = phone
+        mask = np.zeros((h, w), dtype=np.uint8)
+        mask[(h - ph) // 2:(h - ph) // 2 + ph, (w - pw) // 2:(w - pw) // 2 + pw] = 255
+        rot = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        placed = cv2.warpAffine(placed, rot, (w, h))
+        mask = cv2.warpAffine(mask, rot, (w, h))
+        out = frame.copy()
+        out[mask > 127] = placed[mask > 127]
+        noise = self._rng.integers(-6, 7, out.shape, dtype=np.int16)
+        return np.clip(out.astype(np.int16) + noise, 0, 255).astype(np.uint8)
+
     def _make(self, index: int) -> np.ndarray:
+        frame = self._scene(index)
+        return self._with_phone(frame, index) if self._held is not None else frame
+
+    def _scene(self, index: int) -> np.ndarray:
         h, w = self.height, self.width
         if self.actor is not None:
             return self.actor.frame()

@@ -179,8 +179,27 @@ class Device:
         except DeviceError as err:
             self.counters.increment("faults")
             status = status_for_error(err)
+        else:
+            if not status.usable and status != self._status:
+                self.counters.increment("faults")  # a fault found by a check counts like one met by a print
         self._set_status(status)
         return status
+
+    def poll_status(self) -> DeviceStatus | None:
+        """`refresh_status` for a scheduled check, unless the device is in use right now (a print
+        or a read holds it): then None, and the check waits for its next turn. One owner of the
+        device at a time, and a poll never makes a citizen wait."""
+        lock = self._owner_lock()
+        if not lock.acquire(blocking=False):
+            return None
+        try:
+            return self.refresh_status()
+        finally:
+            lock.release()
+
+    def _owner_lock(self):
+        """The lock whoever uses the device holds (a print, a read): `poll_status` skips when it is taken."""
+        return self._lock
 
     def reconnect(self, attempts: int = 5) -> bool:
         """Close and reopen with backoff until it works or the attempts run out."""

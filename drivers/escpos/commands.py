@@ -49,7 +49,8 @@ class Line:
     text: str
     align: str = "left"
     bold: bool = False
-    size: int = 1  # 2 = double width and height
+    size: int = 1  # character height multiplier 1..8 (GS !); 2 = double width and height
+    width: int | None = None  # width multiplier 1..8 when it differs from size
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def encode_blocks(blocks: list[Block]) -> bytes:
     out._raw(INIT + CHINESE_ON)
     for block in blocks:
         if isinstance(block, Line):
-            out._raw(ALIGN[block.align] + BOLD[block.bold] + char_size(block.size, block.size))
+            out._raw(ALIGN[block.align] + BOLD[block.bold] + char_size(block.width or block.size, block.size))
             out._raw(text_line(block.text))
         elif isinstance(block, Qr):
             out._raw(ALIGN[block.align])

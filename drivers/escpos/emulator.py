@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 from drivers.escpos.protocol import StreamDecoder, status_bytes_for
-from drivers.escpos.receipt import PaperModel, Receipt
+from drivers.escpos.receipt import PAPER_WIDTHS, PaperModel, Receipt
 from privacy import install_log_masking
 
 log = logging.getLogger(__name__)
@@ -37,12 +37,15 @@ STATES = ("ok", "near_end", "out", "cover_open", "offline", "silent")
 
 
 class EscposEmulator:
-    """An emulated 80 mm receipt printer; thread-safe, one paper model for all links."""
+    """An emulated receipt printer (80 mm paper, or 58 mm); thread-safe, one paper model for all links."""
 
     def __init__(self, out_dir: str | Path | None = None, *, state: str = "ok",
-                 chinese_default: bool = False) -> None:
+                 chinese_default: bool = False, paper_mm: int = 80) -> None:
+        if paper_mm not in PAPER_WIDTHS:
+            raise ValueError(f"paper width must be one of {sorted(PAPER_WIDTHS)} mm, got {paper_mm!r}")
         self.out_dir = Path(out_dir) if out_dir else None
-        self._paper = PaperModel(chinese_default=chinese_default)
+        self.paper_mm = paper_mm
+        self._paper = PaperModel(chinese_default=chinese_default, paper_width=PAPER_WIDTHS[paper_mm])
         self._lock = threading.Lock()
         self._done = threading.Condition(self._lock)
         self._state = "ok"
@@ -250,12 +253,17 @@ class EscposEmulator:
             return "ok"
         if words == ["receipts"]:
             return f"ok {len(self.receipts)}"
+        if words == ["take"]:   # the count, then forgotten (a long soak keeps no receipts in memory)
+            with self._lock:
+                n = len(self._paper.finished)
+                self._paper.finished.clear()
+            return f"ok {n}"
         if len(words) == 2 and words[0] == "wait" and words[1].isdigit():
             try:
                 return f"ok {len(self.wait_for_receipts(int(words[1]), timeout=10.0))}"
             except TimeoutError as err:
                 return f"error {err}"
-        return "error commands: state STATE | receipts | wait N"
+        return "error commands: state STATE | receipts | take | wait N"
 
 
 class _Fd:
@@ -276,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state", choices=STATES, default="ok")
     parser.add_argument("--control-port", type=int, metavar="PORT", help="accept 'state STATE' lines here")
     parser.add_argument("--chinese-default", action="store_true", help="start in Chinese mode (many Chinese printers do)")
+    parser.add_argument("--paper-mm", type=int, choices=sorted(PAPER_WIDTHS), default=80, help="paper width")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     if args.tcp is None and not args.pty:
@@ -283,7 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
     install_log_masking()  # every record masked (privacy.logs)
-    emulator = EscposEmulator(args.out, state=args.state, chinese_default=args.chinese_default)
+    emulator = EscposEmulator(args.out, state=args.state, chinese_default=args.chinese_default,
+                              paper_mm=args.paper_mm)
     ready: dict = {"tcp": None, "pty": None, "control": None}
     if args.tcp is not None:
         ready["tcp"] = emulator.start_tcp(args.tcp)

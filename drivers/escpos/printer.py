@@ -1,6 +1,6 @@
 """The receipt printer as a device service: status, queue tickets, test receipts.
 
-    printer = ReceiptPrinter("tcp://10.0.0.5:9100", device_id="kiosk1-printer")
+    printer = ReceiptPrinter("tcp://10.0.0.5:9100?paper_mm=58", device_id="kiosk1-printer")
     printer.start()
     printer.status()             # PrinterStatus(online=True, paper="ok", cover_open=False)
     printer.print_ticket(ticket) # raises UserError (paper out, cover open) or DeviceTimeout
@@ -15,10 +15,10 @@ from drivers.core.counters import Counters
 from drivers.core.device import Device, HealthLevel
 from drivers.core.errors import Action, DeviceError, DeviceTimeout, DeviceUnavailable, UserError
 from drivers.core.status import DeviceState, DeviceStatus
-from drivers.core.url import parse_url
+from drivers.core.url import UrlError, parse_url
 from drivers.escpos.commands import Block, Cut, encode_blocks
 from drivers.escpos.protocol import StatusBytes, check_status_byte, status_query
-from drivers.escpos.templates import TicketReceipt, self_test_lines, text_receipt_blocks, ticket_blocks
+from drivers.escpos.templates import PAPER_DOTS, TicketReceipt, self_test_lines, text_receipt_blocks, ticket_blocks
 from drivers.escpos.transport import Link, open_link
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,9 @@ class ReceiptPrinter(Device):
         super().__init__(device_id, clock=clock, counters=counters)
         self.url = parse_url(url)
         self.timeout = timeout if timeout is not None else self.url.float_param("timeout", DEFAULT_TIMEOUT)
+        self.paper_mm = self.url.int_param("paper_mm", 80)  # the paper loaded: 80 or 58 mm
+        if self.paper_mm not in PAPER_DOTS:
+            raise UrlError(f"{url!r}: paper_mm must be one of {sorted(PAPER_DOTS)}, got {self.paper_mm}")
         self._link: Link | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -162,24 +165,26 @@ class ReceiptPrinter(Device):
         return status
 
     def print_blocks(self, blocks: list[Block]) -> None:
-        """Check the printer, then send the whole receipt in one write."""
+        """Check the printer, then send the whole receipt in one write; the printer is ours from
+        the check to the last byte (a scheduled status poll waits its turn, `poll_status`)."""
         data = encode_blocks(blocks)
-        try:
-            self.check_ready()
-        except DeviceError as err:  # counted by check_ready
-            log.info("receipt printer %s cannot print: %s", self.device_id, err)
-            raise
-        try:
-            self._io(lambda link: link.write(data))
-        except DeviceError as err:
-            self.counters.increment("faults")
-            log.info("receipt printer %s cannot print: %s", self.device_id, err)
-            raise
+        with self._lock:
+            try:
+                self.check_ready()
+            except DeviceError as err:  # counted by check_ready
+                log.info("receipt printer %s cannot print: %s", self.device_id, err)
+                raise
+            try:
+                self._io(lambda link: link.write(data))
+            except DeviceError as err:
+                self.counters.increment("faults")
+                log.info("receipt printer %s cannot print: %s", self.device_id, err)
+                raise
         self.counters.increment("prints")
         self.counters.increment("cuts", sum(1 for b in blocks if isinstance(b, Cut)))
 
     def print_ticket(self, ticket: TicketReceipt) -> None:
-        self.print_blocks(ticket_blocks(ticket))
+        self.print_blocks(ticket_blocks(ticket, self.paper_mm))
         log.info("receipt printer %s printed ticket %s", self.device_id, ticket.number)
 
     def print_text_receipt(self, lines: list[str], qr: str | None = None) -> None:

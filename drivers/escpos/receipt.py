@@ -1,8 +1,9 @@
 """What an emulated printer puts on paper: decoded commands -> Receipt (lines, QR, barcodes).
 
 `PaperModel` applies commands the way a printer does (styles, Chinese mode, lines ended
-by LF, a receipt ended by a cut); `render_png` draws a receipt 576 dots wide (80 mm at
-203 dpi) with a CJK font, so a person or a QR scanner can check it.
+by LF, a receipt ended by a cut); `render_png` draws a receipt 576 dots wide (80 mm paper at
+203 dpi; 384 dots for 58 mm) with a CJK font, so a person or a QR scanner can check it, and
+records where each element landed (`Receipt.boxes`) so that a test can measure it.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from drivers.escpos.render import draw_receipt
 log = logging.getLogger(__name__)
 
 PAPER_WIDTH = 576
+PAPER_WIDTHS = {80: 576, 58: 384}  # paper width in mm -> printable dots at 203 dpi
 
 
 @dataclass
@@ -31,6 +33,15 @@ class Receipt:
     barcodes: list[str] = field(default_factory=list)
     png: bytes = b""
     partial_cut: bool = False
+    boxes: list[tuple[int, int, int, int] | None] = field(default_factory=list)  # per element, on the PNG
+    paper_width: int = PAPER_WIDTH
+
+    def box_of(self, text: str) -> tuple[int, int, int, int]:
+        """Where the text line `text` was printed on the PNG; KeyError when it was not."""
+        for element, box in zip(self.elements, self.boxes):
+            if element.kind == "text" and element.text == text and box is not None:
+                return box
+        raise KeyError(f"no printed line {text!r}")
 
     @property
     def lines(self) -> list[str]:
@@ -76,8 +87,9 @@ def decode_qr(image: Image.Image) -> str:
 class PaperModel:
     """Printer state that turns commands into receipts."""
 
-    def __init__(self, chinese_default: bool = False) -> None:
+    def __init__(self, chinese_default: bool = False, paper_width: int = PAPER_WIDTH) -> None:
         self.chinese_default = chinese_default
+        self.paper_width = paper_width
         self.finished: list[Receipt] = []
         self._receipt = Receipt()
         self._line = bytearray()
@@ -184,6 +196,7 @@ class PaperModel:
             self._receipt.elements.append(Element("feed", dots=feed))
         receipt, self._receipt = self._receipt, Receipt()
         receipt.partial_cut = bool(partial)
+        receipt.paper_width = self.paper_width
         receipt.png = render_png(receipt)
         self.finished.append(receipt)
         return receipt
@@ -191,7 +204,8 @@ class PaperModel:
 
 def render_png(receipt: Receipt) -> bytes:
     """Draw the receipt and return PNG bytes."""
-    image = draw_receipt(receipt.elements, PAPER_WIDTH)
+    receipt.boxes = []
+    image = draw_receipt(receipt.elements, receipt.paper_width, receipt.boxes)
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()

@@ -7,7 +7,7 @@ import os
 
 from PIL import Image, ImageDraw, ImageFont
 
-from drivers.escpos.element import Element
+from drivers.escpos.element import HALF_WIDTH_DOTS, Element, text_width
 
 log = logging.getLogger(__name__)
 
@@ -79,13 +79,19 @@ def _text_image(element: Element, paper: int) -> Image.Image:
     ImageDraw.Draw(canvas).text((-left, LINE_GAP // 2), element.text, font=font, fill=0)
     if element.width != element.height:  # GS ! with unequal multipliers stretches glyphs
         canvas = canvas.resize((max(1, canvas.width * element.width // element.height), height))
+    cells = text_width(element.text) * HALF_WIDTH_DOTS * element.width
+    if canvas.width > cells:  # the printer's font has fixed 12-dot columns: never wider than those
+        canvas = canvas.resize((max(1, cells), height))
     if canvas.width > paper:
         canvas = canvas.crop((0, 0, paper, height))
     return canvas
 
 
-def draw_receipt(elements: list[Element], paper: int) -> Image.Image:
-    """Stack the elements top to bottom on a white strip `paper` dots wide."""
+def draw_receipt(elements: list[Element], paper: int,
+                 boxes: list[tuple[int, int, int, int] | None] | None = None) -> Image.Image:
+    """Stack the elements top to bottom on a white strip `paper` dots wide. When `boxes` is
+    given, it receives each element's place on the strip (left, top, right, bottom), or None
+    for a blank feed, so that a test can measure what was printed."""
     pieces: list[tuple[Image.Image | None, int, int]] = []  # image, align, blank height
     for element in elements:
         if element.kind == "feed":
@@ -108,7 +114,12 @@ def draw_receipt(elements: list[Element], paper: int) -> Image.Image:
     for image, align, gap in pieces:
         if image is None:
             y += gap
+            if boxes is not None:
+                boxes.append(None)
             continue
-        page.paste(image, (_x_for(align, image.width, paper), y))
+        x = _x_for(align, image.width, paper)
+        page.paste(image, (x, y))
+        if boxes is not None:
+            boxes.append((x, y, x + image.width, y + image.height))
         y += image.height
     return page

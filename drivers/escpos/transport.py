@@ -24,12 +24,12 @@ _SIM_PRINTERS: dict[str, EscposEmulator] = {}
 _SIM_LOCK = threading.Lock()
 
 
-def sim_emulator(name: str = "escpos", state: str | None = None) -> EscposEmulator:
-    """The in-process emulator behind sim://NAME (created on first use)."""
+def sim_emulator(name: str = "escpos", state: str | None = None, paper_mm: int = 80) -> EscposEmulator:
+    """The in-process emulator behind sim://NAME (created on first use, with its paper width)."""
     with _SIM_LOCK:
         emulator = _SIM_PRINTERS.get(name)
         if emulator is None:
-            emulator = _SIM_PRINTERS[name] = EscposEmulator()
+            emulator = _SIM_PRINTERS[name] = EscposEmulator(paper_mm=paper_mm)
         if state:
             emulator.set_state(state)
         return emulator
@@ -181,7 +181,7 @@ class SimLink(Link):
 
     def __init__(self, url: DeviceUrl, timeout: float) -> None:
         super().__init__(url, timeout)
-        self.emulator = sim_emulator(url.target or "escpos", url.param("state"))
+        self.emulator = sim_emulator(url.target or "escpos", url.param("state"), url.int_param("paper_mm", 80))
         self._decoder = StreamDecoder()
         self._replies = bytearray()
 

@@ -72,6 +72,13 @@ def verify_pin(pin: str) -> bytes:
     return command(0x00, 0x20, 0x00, 0x00, bytes.fromhex(digits))
 
 
+def loggable(cmd: bytes) -> str:
+    """A command APDU for the traffic log: a VERIFY's data (the PIN) is never shown."""
+    if len(cmd) > 5 and cmd[1] == 0x20:
+        return cmd[:5].hex(" ").upper() + f" <{len(cmd) - 5} bytes hidden>"
+    return cmd.hex(" ").upper()
+
+
 GET_UID = command(0xFF, 0xCA, 0x00, 0x00, le=0)     # PC/SC part 3: card UID
 GET_ATS = command(0xFF, 0xCA, 0x01, 0x00, le=0)     # PC/SC part 3: ATS / historical bytes
 IDCARD_UID = command(0x00, 0x36, 0x00, 0x00, le=8)  # resident ID card (type B) UID

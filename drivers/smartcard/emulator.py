@@ -16,6 +16,7 @@ import socket
 import struct
 import threading
 
+from drivers.smartcard.apdu import loggable
 from drivers.smartcard.cards import PROFILES, CardProfile, make_profile
 from privacy import install_log_masking
 
@@ -113,7 +114,7 @@ class VirtualCard:
         self.commands.append(payload)
         reply = self.profile.handle(payload)
         # Responses may carry personal data: the traffic log shows the command, length and SW only.
-        traffic.debug("C-APDU %s -> %d bytes SW %s", payload.hex(" ").upper(), len(reply) - 2, reply[-2:].hex().upper())
+        traffic.debug("C-APDU %s -> %d bytes SW %s", loggable(payload), len(reply) - 2, reply[-2:].hex().upper())
         return reply
 
 

@@ -13,6 +13,7 @@ from smartcard import scard
 from smartcard.pcsc.PCSCExceptions import BaseSCardException
 
 from drivers.core.errors import Action, DeviceError, DeviceTimeout, DeviceUnavailable, UserError
+from drivers.smartcard import apdu
 from drivers.smartcard.errors import CardRemoved, NoCard
 
 log = logging.getLogger(__name__)
@@ -164,7 +165,7 @@ class PcscTransport:
     def transmit(self, command: bytes) -> bytes:
         if self._card is None:
             raise NoCard("no card connected", device=self.reader)
-        traffic.debug("%s > %s", self.reader, command.hex(" ").upper())
+        traffic.debug("%s > %s", self.reader, apdu.loggable(command))
         try:
             hresult, response = scard.SCardTransmit(self._card, self._protocol, list(command))
         except scard.error as err:

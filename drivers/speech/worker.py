@@ -3,8 +3,11 @@
 `say()` queues an utterance and returns a Future at once; the thread synthesises one
 utterance at a time (one pyttsx3 runAndWait each), checks that the WAV file exists and is
 not empty, retries once, then falls back to the espeak-ng command. A new announcement
-never cuts off the one being spoken: they queue. With no WAV path the file is played on
-the audio device; a machine without one gets a playback status, not an exception.
+never cuts off the one being spoken: they queue. With an `output` (a loudspeaker,
+drivers/speech/output.py) every utterance is played there, at `volume` percent, and also
+kept as a WAV file when a path is given; without one, a WAV path means the file only and no
+path means the machine's default audio device. A machine without sound gets a playback
+status, not an exception.
 """
 from __future__ import annotations
 
@@ -18,9 +21,11 @@ from dataclasses import dataclass
 from typing import Callable
 
 from drivers.core import Clock, Counters, Device, DeviceError, DeviceStatus, DeviceState, DeviceUnavailable
-from drivers.core.device import HealthLevel
+from drivers.core.device import HealthLevel, status_for_error
+from drivers.core.errors import Action
 from drivers.speech.audio import chime_samples, find_player, play_wav, wav_info, write_wav
 from drivers.speech.engines import SAMPLE_EN, SAMPLE_ZH, EspeakCli, Pyttsx3Engine
+from drivers.speech.output import AudioOutput, scale_wav
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +61,17 @@ class SpeechWorker(Device):
 
     def __init__(self, voice: str = "cmn-latn-pinyin", engine: str = "pyttsx3", timeout: float = 10.0, *,
                  en_voice: str = "en", retries: int = 1, pyttsx3_driver: str = "espeak",
-                 device_id: str = "speech", clock: Clock | None = None, counters: Counters | None = None) -> None:
+                 device_id: str = "speech", clock: Clock | None = None, counters: Counters | None = None,
+                 output: AudioOutput | None = None, volume: int = 100) -> None:
         if engine not in ENGINES:
             raise ValueError(f"speech engine must be one of {ENGINES}, got {engine!r}")
         super().__init__(device_id, clock=clock, counters=counters)
         self.voices = {"zh": voice, "en": en_voice}
         self.engine_name, self.timeout, self.retries = engine, timeout, retries
         self.pyttsx3_driver = pyttsx3_driver
+        if not 0 <= volume <= 100:
+            raise ValueError(f"volume must be a percentage 0..100, got {volume!r}")
+        self.output, self.volume = output, volume
         self._pyttsx3: Pyttsx3Engine | None = None
         self._espeak = EspeakCli()
         self._queue: queue.Queue[_Job | None] = queue.Queue()
@@ -107,14 +116,14 @@ class SpeechWorker(Device):
 
     def _probe_status(self) -> DeviceStatus:
         if self._thread is None or not self._thread.is_alive():
-            return DeviceStatus(DeviceState.OFFLINE, message="speech thread not running")
+            return DeviceStatus(DeviceState.OFFLINE, action=Action.TECHNICIAN, message="speech thread not running")
         state = DeviceState.BUSY if self._queue.qsize() else DeviceState.ONLINE
         return DeviceStatus(state, details=self._details)
 
     def _health(self, level: HealthLevel) -> dict[str, str]:
         engine = "none" if self.engine_name == "none" else (self._pyttsx3 or self._espeak).name
-        checks = {"engine": engine,
-                  "voice": self.voices["zh"], "player": (find_player() or ["none"])[0]}
+        player = self.output.describe() if self.output is not None else (find_player() or ["none"])[0]
+        checks = {"engine": engine, "voice": self.voices["zh"], "player": player}
         if level is HealthLevel.INTERACTIVE:
             checks["phrase"] = self.say("语音测试").result(timeout=self.timeout * 3).playback
         return checks
@@ -139,15 +148,22 @@ class SpeechWorker(Device):
             if not job.future.set_running_or_notify_cancel():
                 continue
             try:
-                job.future.set_result(job.run())
+                utterance = job.run()
             except DeviceError as err:
                 self.counters.increment("faults")
                 err.device = err.device or self.device_id
+                self._set_status(status_for_error(err))  # not speaking: the health topic says who must come
                 job.future.set_exception(err)
             except Exception as err:  # the thread must survive anything one utterance does
                 log.exception("speech job failed")
                 self.counters.increment("faults")
-                job.future.set_exception(DeviceError(f"speech failed: {err!r}", device=self.device_id))
+                failure = DeviceError(f"speech failed: {err!r}", device=self.device_id)
+                self._set_status(status_for_error(failure))
+                job.future.set_exception(failure)
+            else:
+                if not self.last_status.usable:  # speaking again
+                    self._set_status(self._probe_status())
+                job.future.set_result(utterance)
 
     def _start_engines(self) -> None:
         details: list[str] = []
@@ -171,7 +187,10 @@ class SpeechWorker(Device):
             raise DeviceUnavailable("no speech engine: pyttsx3 failed and espeak-ng is not installed")
         else:
             details.append("no_fallback")
-        if find_player() is None:
+        if self.output is not None:
+            if self.output.enabled and self.output.describe() == "none":
+                details.append("no_audio_player")
+        elif find_player() is None:
             details.append("no_audio_player")
         self._details = tuple(details)
 
@@ -215,13 +234,17 @@ class SpeechWorker(Device):
             path = wav_path
         try:
             engine, attempts = produce(path)
+            scale_wav(path, self.volume)
             info = wav_info(path)
-            playback = "file" if wav_path else play_wav(path, timeout=info.duration_s + self.timeout)
+            if self.output is not None:
+                playback = self.output.play(path, timeout=info.duration_s + self.timeout)
+            else:
+                playback = "file" if wav_path else play_wav(path, timeout=info.duration_s + self.timeout)
         finally:
             if wav_path is None and os.path.exists(path):
                 os.remove(path)
         self.counters.increment("chimes" if engine == "chime" else "utterances")
-        if playback not in ("file", "played"):
+        if playback not in ("file", "played", "no_loudspeaker"):
             self.counters.increment("playback_failures")
             self._details = tuple(sorted(set(self._details) | {playback}))
             self._set_status(self._probe_status())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import logging
 import uuid
 from typing import Protocol, TypeVar
 
@@ -19,10 +20,12 @@ from pydantic import BaseModel, ValidationError
 from hall_protocol import contract, platform as bm
 from hall_protocol.contract import BACKEND_ANSWERS, BackendRequest, TicketInfo
 from hall_protocol.mqtt import Endpoint, MqttError
+from hall_protocol.rating import RateableTicket
 from kiosk_app.errors import KioskError
 
 T = TypeVar("T", bound=BaseModel)
 MAX_PDF_BYTES = 50 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 class Citizen(Protocol):
@@ -60,17 +63,32 @@ def _error(code: str | None, message: str) -> KioskBackendError:
 
 
 class KioskBackend:
-    def __init__(self, endpoint: Endpoint, hall: str, *, timeout: float = 20.0) -> None:
-        self.endpoint, self.hall, self.timeout = endpoint, hall, timeout
+    def __init__(self, endpoint: Endpoint, hall: str, *, timeout: float = 20.0, attempts: int = 2) -> None:
+        self.endpoint, self.hall, self.timeout, self.attempts = endpoint, hall, timeout, attempts
         self.topic = contract.BACKEND_REQUEST.format(hall=hall, client=endpoint.client_id)
 
+    def ask(self, op: str, **args) -> BaseModel:
+        """Any op of the contract (BackendRequest), answered as its model (contract.BACKEND_ANSWERS)."""
+        return self._ask(op, **args)
+
     def _ask(self, op: str, **args) -> BaseModel:
-        payload = BackendRequest(op=op, **args).model_dump(exclude_defaults=True)
-        payload["op"] = op
+        """One request; asked again, unchanged, when its answer is lost: the ops that change
+        something carry a request id, which the controller applies once."""
         try:
-            answer = self.endpoint.request(self.topic, payload, timeout=self.timeout)
-        except MqttError as err:
-            raise BackendUnavailable(f"the hall controller did not answer ({op})") from err
+            payload = BackendRequest(op=op, **args).model_dump(exclude_defaults=True)
+        except ValidationError as err:  # never stuck on "loading": the citizen is told (bad_request)
+            fields = ", ".join(sorted({".".join(str(p) for p in e["loc"]) for e in err.errors()}))
+            log.error("%s: the kiosk's own request does not fit the contract (%s)", op, fields)
+            raise Refused(f"{op}: {fields} not valid for the contract", "bad_request") from err
+        payload["op"] = op
+        for attempt in range(self.attempts):
+            try:
+                answer = self.endpoint.request(self.topic, payload, timeout=self.timeout)
+                break
+            except MqttError as err:
+                if attempt + 1 >= self.attempts:
+                    raise BackendUnavailable(f"the hall controller did not answer ({op})") from err
+                log.info("%s: no answer from the hall controller, asking again with the same request", op)
         if not isinstance(answer, dict) or answer.get("status") != "ok":
             code = answer.get("code") if isinstance(answer, dict) else None
             error = answer.get("error") if isinstance(answer, dict) else None
@@ -98,9 +116,11 @@ class KioskBackend:
         return ans.appointment, ans.ticket
 
     def rate(self, ticket: str, score: int, *, reason_codes: list[str] | None = None, comment: str = "",
-             matter_id: str | None = None, request_id: str | None = None) -> contract.RatingAnswer:
+             matter_id: str | None = None, request_id: str | None = None, day: str | None = None
+             ) -> contract.RatingAnswer:
+        """Rate a served ticket of `day` (unset = today; yesterday's within the hall's window)."""
         return self._ask("rate", ticket=ticket, score=score, reason_codes=list(reason_codes or []),
-                         comment=comment, matter_id=matter_id, request_id=request_id or uuid.uuid4().hex)
+                         comment=comment, matter_id=matter_id, request_id=request_id or uuid.uuid4().hex, day=day)
 
     # -- for an identified citizen -------------------------------------------------------
     def appointments(self, citizen: Citizen) -> list[bm.Appointment]:
@@ -108,6 +128,10 @@ class KioskBackend:
 
     def progress(self, citizen: Citizen) -> list[bm.Application]:
         return self._ask("progress", id_number=citizen.id_number).items
+
+    def rateable(self, citizen: Citizen) -> list[RateableTicket]:
+        """The citizen's tickets of their bookings that may still be rated (today's and yesterday's)."""
+        return self._ask("rateable", id_number=citizen.id_number).items
 
     def licences(self, citizen: Citizen) -> list[bm.Licence]:
         return self._ask("licences", id_number=citizen.id_number).items

@@ -25,10 +25,13 @@ from hall_protocol import platform as bm
 from hall_protocol.contract import TicketInfo
 from kiosk_app.clients.backend import BackendBroken, BackendUnavailable, KioskBackend, KioskBackendError, NotFound
 from kiosk_app.flows import green
-from kiosk_app.flows.civic import CivicPages
+from kiosk_app.flows.booking_rules import refusal_message
+from kiosk_app.flows.civic import CivicPages, Offer
 from kiosk_app.flows.licence_print import LicencePrinting
+from kiosk_app.flows.activity import Activity, left, quiet_for
 from kiosk_app.flows.observe import notify
-from kiosk_app.i18n import STRINGS, tr
+from kiosk_app.flows.messages import plain_message
+from kiosk_app.i18n import retranslate, tr
 
 if TYPE_CHECKING:    # kiosk_app.flows.identity loads the face stack (OpenCV): only when identification is configured
     from kiosk_app.flows.identity import Identity, IdentityFlow
@@ -36,48 +39,10 @@ if TYPE_CHECKING:    # kiosk_app.flows.identity loads the face stack (OpenCV): o
 log = logging.getLogger(__name__)
 IDENTIFIED, IDLE = "identified", "idle"      # kiosk_app.flows.identity's states
 
-STRINGS.update({
-    "cz_title": {"zh": "个人办事", "en": "My services"},
-    "cz_hello": {"zh": "您好，证件号 {id}", "en": "Hello, ID {id}"},
-    "cz_appointments": {"zh": "我的预约 · 签到", "en": "My appointments: check in"},
-    "cz_progress": {"zh": "办件进度", "en": "Progress of my applications"},
-    "cz_licences": {"zh": "我的证照 · 打印", "en": "My licences: print"},
-    "cz_ticket": {"zh": "取号", "en": "Take a ticket"},
-    "cz_ticket_green": {"zh": "取号（绿色通道 优先办理）", "en": "Take a ticket (green channel, priority)"},
-    "cz_rate": {"zh": "服务评价", "en": "Rate a service"},
-    "cz_back": {"zh": "返回", "en": "Back"},
-    "cz_finish": {"zh": "结束并退出", "en": "Finish and leave"},
-    "cz_loading": {"zh": "正在查询，请稍候…", "en": "Looking it up, please wait…"},
-    "cz_none_appointments": {"zh": "您今天没有预约", "en": "You have no appointment today"},
-    "cz_none_progress": {"zh": "没有查到您的办件", "en": "No application found"},
-    "cz_none_licences": {"zh": "没有可打印的证照", "en": "No licence found"},
-    "cz_slot": {"zh": "{start}–{end}", "en": "{start}–{end}"},
-    "cz_check_in": {"zh": "签到", "en": "Check in"},
-    "cz_checked_in": {"zh": "已签到", "en": "Checked in"},
-    "cz_cancelled": {"zh": "已取消", "en": "Cancelled"},
-    "cz_checking_in": {"zh": "正在签到，请稍候…", "en": "Checking in, please wait…"},
-    "cz_already_checked_in": {"zh": "该预约已签到，请留意叫号", "en": "This appointment is already checked in"},
-    "cz_not_today": {"zh": "该预约不是今天的", "en": "This appointment is not for today"},
-    "cz_print": {"zh": "打印", "en": "Print"},
-    "cz_printed_times": {"zh": "已打印 {n} 次", "en": "printed {n}×"},
-    "cz_window_only": {"zh": "窗口领取", "en": "at the window"},
-    "lic_confirm": {"zh": "《{title}》已打印过 {n} 次。确定要再打印一份吗？",
-                    "en": "“{title}” has been printed {n} time(s). Print another copy?"},
-    "lic_yes": {"zh": "确定打印", "en": "Yes, print"},
-    "lic_printing": {"zh": "正在打印《{title}》，请稍候…", "en": "Printing “{title}”, please wait…"},
-    "lic_done": {"zh": "打印完成，请在出证口取走您的证照", "en": "Printed. Please take your licence from the tray"},
-    "lic_not_printable": {"zh": "该证照不能自助打印，请到窗口领取", "en": "This licence is issued at the window only"},
-    "lic_already": {"zh": "该证照刚刚已打印过，不能重复打印", "en": "This licence has just been printed; it is not printed twice"},
-    "lic_printer_down": {"zh": "证照打印机暂不可用。取号、预约签到、办件进度仍可使用；证照可到窗口打印",
-                         "en": "The licence printer is unavailable. Tickets, check-in and progress still work; "
-                               "the window can print your licence"},
-    "lic_print_failed": {"zh": "打印未完成，已通知工作人员。取号、预约签到、办件进度仍可使用",
-                         "en": "The print did not finish; staff have been told. Tickets, check-in and progress "
-                               "still work"},
-})
+# This page's words (cz_*, lic_*) are in kiosk_app/translations/kiosk_*.ts.
 
 
-PASSIVE = ("closed", "take_ticket", "rating")      # the ticket or the rating pages are on screen
+PASSIVE = ("closed", "take_ticket", "rating", "payment")   # the ticket, rating or payment pages are on screen
 
 
 @dataclass(frozen=True)
@@ -106,11 +71,15 @@ class CitizenServices:
                  licences: LicencePrinting | None = None, idle_timeout_s: float = 60.0,
                  elderly_idle_timeout_s: float = 120.0, elderly: Callable[[], bool] = lambda: False,
                  report_fault: Callable[[str, str], None] | None = None, civic: CivicPages | None = None,
-                 lang: Callable[[], str] | None = None) -> None:
-        self.civic, self.lang = civic, lang
+                 lang: Callable[[], str] | None = None, payment=None) -> None:
+        """`payment`: kiosk_app/flows/payment.py's PaymentFlow, when this kiosk takes payments."""
+        self.civic, self.lang, self.payment = civic, lang, payment
         if civic is not None:
             civic.listeners.append(self._civic_changed)
+        if payment is not None:
+            payment.listeners.append(self._payment_changed)
         self.backend, self.identity_flow, self.clock, self.hall = backend, identity, clock, hall
+        self.activity: Activity | None = None   # the citizen's last touch (kiosk_app/flows/activity.py)
         self.kiosk_id, self.show_ticket, self.licence_printing = kiosk_id, show_ticket, licences
         self.idle_timeout_s, self.elderly_idle_timeout_s, self.elderly = idle_timeout_s, elderly_idle_timeout_s, elderly
         self.report_fault = report_fault or (lambda device, message: None)
@@ -153,7 +122,8 @@ class CitizenServices:
                           green=is_green, message="")
 
     def set_lang(self, lang: str) -> CitizenScreen:
-        return self._show(lang=lang)
+        s = self.screen
+        return self._show(lang=lang, message=retranslate(s.message, s.lang, lang))
 
     def ticket_priority(self) -> str:
         """The ticket flow's hook: green for an identified elderly citizen."""
@@ -170,10 +140,11 @@ class CitizenServices:
         if key is None:
             key = ("backend_down" if isinstance(err, BackendUnavailable) else
                    "backend_broken" if isinstance(err, BackendBroken) else
-                   "not_found" if isinstance(err, NotFound) else "backend_broken")
+                   "not_found" if isinstance(err, NotFound) else None)
         if isinstance(err, BackendUnavailable):
             self.report_fault("backend", str(err))
-        return self._show(page="message", message=tr(key, lang))
+        # any other refusal: its plain message (kiosk_app/flows/messages.py), never its text
+        return self._show(page="message", message=tr(key, lang) if key else plain_message(err.code, lang))
 
     def _citizen(self) -> Identity | None:
         identity = self.identity
@@ -221,36 +192,26 @@ class CitizenServices:
         try:
             _, ticket = self.backend.check_in(code, lang=lang, request_id=check_in_request_id(self.kiosk_id, code, day))
         except KioskBackendError as err:
-            return self._error(err)
+            appt = next((a for a in self.screen.appointments if a.code == code), None)
+            text = refusal_message(err.code, appt, self.hall, lang)   # too early, too late, another hall ...
+            return self._show(page="message", message=text) if text else self._error(err)
         log.info("appointment checked in: ticket %s", ticket.number)
         self._show(page="take_ticket", message="")
         if self.show_ticket is not None:
             self.show_ticket(ticket)           # printed like any ticket, QR code without paper
         return self.screen
 
-    def my_tickets(self) -> tuple[str, ...]:
-        """Today's tickets of the citizen's checked-in appointments, to offer for a rating. The
-        check-in's request id is derived, so asking again returns the ticket it issued (at this
-        kiosk; the contract has no query for a citizen's tickets)."""
+    def my_tickets(self) -> tuple[Offer, ...]:
+        """The citizen's tickets of their bookings that may still be rated (today's, and
+        yesterday's within the hall's window), each with its day and matter; rated ones left out."""
         who = self._citizen()
         if who is None:
             return ()
-        day = green.hall_today(self.clock, self.hall).isoformat()
         try:
-            appointments = self.backend.appointments(who)
+            items = self.backend.rateable(who)
         except KioskBackendError:
-            return ()
-        numbers = []
-        for a in appointments:
-            if a.status.value != "checked_in":
-                continue
-            try:
-                _, ticket = self.backend.check_in(a.code, lang=self.screen.lang,
-                                                  request_id=check_in_request_id(self.kiosk_id, a.code, day))
-            except KioskBackendError:
-                continue            # checked in elsewhere: the citizen types the number
-            numbers.append(ticket.number)
-        return tuple(numbers)
+            return ()                # the citizen types the number instead
+        return tuple(Offer(t.number, t.day, t.matter_id, t.matter_name) for t in items if not t.rated)
 
     def rate(self) -> CitizenScreen:
         """Open the rating page (kiosk_app/flows/civic.py) with the citizen's tickets offered."""
@@ -267,6 +228,22 @@ class CitizenServices:
         if civic_screen.page == "closed" and self.screen.page == "rating":
             self.menu()
         elif self.screen.page == "rating":
+            self._touch()
+
+    def pay(self) -> CitizenScreen:
+        """Open payment (缴费, kiosk_app/flows/payment.py) for the identified citizen."""
+        who = self._citizen()
+        if who is None or self.payment is None:
+            return self.screen
+        self._touch()
+        self._show(page="payment", message="")
+        self.payment.open(who, self.screen.lang)
+        return self.screen
+
+    def _payment_changed(self, payment_screen) -> None:
+        if payment_screen.page == "closed" and self.screen.page == "payment":
+            self.menu()
+        elif self.screen.page == "payment":
             self._touch()
 
     def take_ticket(self) -> CitizenScreen:
@@ -313,6 +290,8 @@ class CitizenServices:
             self.screen = CitizenScreen(lang=lang, since=self.clock.monotonic())
         if had and self.civic is not None and self.civic.active:
             self.civic.close()
+        if had and self.payment is not None and self.payment.active:
+            self.payment.close()          # an open order is cancelled (paid meanwhile: its receipt printed)
         if had:
             self.identity_flow.wipe()
             log.info("citizen session ended and wiped")
@@ -321,12 +300,20 @@ class CitizenServices:
     def _touch(self) -> None:
         self.identity_flow.touch()
 
+    def remaining(self) -> float | None:
+        """Seconds before this page wipes the session (None: it does not time out now)."""
+        s = self.screen
+        if s.page in PASSIVE + ("loading", "printing"):
+            return None
+        return left(self.clock, self.activity, s.since,
+                    self.elderly_idle_timeout_s if self.elderly() else self.idle_timeout_s)
+
     def tick(self) -> CitizenScreen:
         s = self.screen
         if s.page in PASSIVE + ("loading", "printing"):
             return s
         limit = self.elderly_idle_timeout_s if self.elderly() else self.idle_timeout_s
-        if self.clock.monotonic() - s.since >= limit:
+        if quiet_for(self.clock, self.activity, s.since) >= limit:
             log.info("citizen session idle for %.0f s: wiped", limit)
             return self.finish()
         return s

@@ -11,55 +11,41 @@ import logging
 import re
 import uuid
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Callable, Protocol
 
+from config.schema import HallConfig
 from drivers.core.clock import Clock, SystemClock
+from hall_protocol.days import service_day
 from hall_protocol import platform as bm
 from kiosk_app.clients.backend import BackendBroken, BackendUnavailable, KioskBackendError, NotFound
+from kiosk_app.flows.activity import Activity, left, quiet_for
 from kiosk_app.flows.observe import notify
-from kiosk_app.i18n import STRINGS, tr
+from kiosk_app.flows.messages import plain_message
+from kiosk_app.i18n import retranslate, tr
 
 log = logging.getLogger(__name__)
 
-STRINGS.update({
-    "guide_title": {"zh": "办事指南", "en": "Service Guide"},
-    "guide_choose": {"zh": "请选择要查询的事项", "en": "Please choose a matter"},
-    "guide_documents": {"zh": "所需材料", "en": "Documents needed"},
-    "guide_conditions": {"zh": "办理条件", "en": "Conditions"},
-    "guide_fee": {"zh": "收费：{fee}", "en": "Fee: {fee}"},
-    "guide_time": {"zh": "承诺时限：{n} 个工作日", "en": "Time limit: {n} working days"},
-    "guide_on_the_spot": {"zh": "承诺时限：即办", "en": "Time limit: on the spot"},
-    "guide_window": {"zh": "办理窗口：{area}", "en": "Where: {area}"},
-    "backend_down": {"zh": "政务服务平台暂时无法连接，取号不受影响", "en": "The service platform cannot be reached now; "
-                     "you can still take a ticket"},
-    "backend_broken": {"zh": "平台返回的信息有误，请到服务台咨询", "en": "The platform sent wrong data; please ask at the help desk"},
-    "not_found": {"zh": "未找到相关信息", "en": "Nothing found"},
-    "rate_title": {"zh": "服务评价", "en": "Rate our service"},
-    "rate_ticket": {"zh": "请为 {ticket} 号的服务评价", "en": "Please rate the service for ticket {ticket}"},
-    "rate_1": {"zh": "非常不满意", "en": "Very dissatisfied"},
-    "rate_2": {"zh": "不满意", "en": "Dissatisfied"},
-    "rate_3": {"zh": "基本满意", "en": "Neutral"},
-    "rate_4": {"zh": "满意", "en": "Satisfied"},
-    "rate_5": {"zh": "非常满意", "en": "Very satisfied"},
-    "rate_reasons": {"zh": "原因（可选）", "en": "Reasons (optional)"},
-    "rate_submit": {"zh": "提交评价", "en": "Submit"},
-    "rate_thanks": {"zh": "感谢您的评价！", "en": "Thank you for your rating!"},
-    "rate_not_served": {"zh": "该号码尚未办结，办结后再评价", "en": "This ticket has not been served yet"},
-    "rate_already": {"zh": "该号码已评价过", "en": "This ticket has already been rated"},
-    "rate_offline": {"zh": "暂时无法提交评价，请稍后再试", "en": "The rating cannot be sent now, please try later"},
-    "rate_enter": {"zh": "请输入或扫描号票上的号码", "en": "Type or scan the number on your ticket"},
-    "rate_ok": {"zh": "确定", "en": "OK"},
-    "rate_bad_ticket": {"zh": "号码有误，例如 A001", "en": "Not a ticket number (e.g. A001)"},
-    "rate_comment": {"zh": "意见建议（可选）", "en": "Comment (optional)"},
-    "rate_mine": {"zh": "您今天的号码", "en": "Your tickets today"},
-    "reason_fast": {"zh": "办理快捷", "en": "Fast"},
-    "reason_friendly": {"zh": "态度热情", "en": "Friendly"},
-    "reason_clear": {"zh": "讲解清楚", "en": "Clear explanations"},
-    "reason_slow": {"zh": "等候时间长", "en": "Long wait"},
-    "reason_attitude": {"zh": "服务态度差", "en": "Unfriendly"},
-    "reason_unclear": {"zh": "告知不清楚", "en": "Unclear information"},
-    "reason_many_trips": {"zh": "多次跑动", "en": "Had to come back several times"},
-})
+# This page's words (backend_*, guide_*, not_*, rate_*, reason_*) are in kiosk_app/translations/kiosk_*.ts,
+# with the ratings that name the matter, and yesterday's tickets (the hall's rating window).
+
+
+def platform_text(zh: str, en: str | None, lang: str) -> str:
+    """A text from the platform in the page's language: its English where the platform has it,
+    else the Chinese marked as Chinese only (platform_zh_only)."""
+    if lang != "en":
+        return zh
+    return en or f"{zh} {tr('platform_zh_only', lang)}"
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A ticket offered for a rating (the identified citizen's): its day (None = today) and matter."""
+
+    number: str
+    day: str | None = None
+    matter_id: str | None = None
+    matter_name: str = ""
 
 GOOD_REASONS = ("fast", "friendly", "clear")
 BAD_REASONS = ("slow", "attitude", "unclear", "many_trips")
@@ -69,7 +55,7 @@ class Backend(Protocol):
     def matters(self) -> list[bm.Matter]: ...
     def guide(self, matter_id: str) -> bm.Guide: ...
     def rate(self, ticket: str, score: int, *, reason_codes: list[str] | None = None, comment: str = "",
-             matter_id: str | None = None, request_id: str | None = None): ...
+             matter_id: str | None = None, request_id: str | None = None, day: str | None = None): ...
 
 
 @dataclass(frozen=True)
@@ -87,9 +73,13 @@ class CivicScreen:
     topic: str = ""                      # guide or rate
     category: str | None = None          # the guide: matters of one service code (A, B, ...)
     entry: str = ""                      # the rating: the ticket number being typed or scanned
-    offers: tuple[str, ...] = ()         # the rating: tickets of the identified citizen
+    offers: tuple[Offer, ...] = ()       # the rating: tickets of the identified citizen
     comment: str = ""
     since: float = 0.0
+    day: str | None = None               # the rating: the ticket's service day (None = today)
+    matter_id: str | None = None         # the rating: the matter it names, when known
+    yesterday: bool = False              # the rating's entry: the number typed is yesterday's
+    can_yesterday: bool = False          # the hall's window covers yesterday's tickets
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -107,22 +97,32 @@ def _message_for(err: KioskBackendError, lang: str) -> str:
         return tr("backend_broken", lang)
     if isinstance(err, NotFound):
         return tr("not_found", lang)
-    return str(err)
+    return plain_message(err.code, lang)   # never the controller's or the platform's own text
 
 
 TICKET = re.compile(r"([A-Z]\d{3,4})$")
 
 
+PAGE = re.compile(r"/t/[^/]+/[A-Za-z0-9_-]{22,64}/?$")  # a ticket's phone page: its QR holds a token, no number
+
+
 def ticket_from(text: str) -> str | None:
-    """A ticket number typed (a001) or scanned from the ticket's QR link (.../q/hall/A001)."""
+    """A ticket number typed (a001) or scanned from an older QR link (.../q/hall/A001). Today's
+    QR leads to the ticket's phone page by its token (docs/web.md), which holds no number: None
+    (its tail must never be read as a number), and the page offers the rating itself."""
+    if PAGE.search(text.strip()):
+        return None
     match = TICKET.search(text.strip().upper().rstrip("/"))
     return match.group(1) if match else None
 
 
 class CivicPages:
-    def __init__(self, backend: Backend, clock: Clock | None = None, *, idle_timeout_s: float = 60.0) -> None:
+    def __init__(self, backend: Backend, clock: Clock | None = None, *, idle_timeout_s: float = 60.0,
+                 hall: HallConfig | None = None) -> None:
+        """`hall`: its rating window decides whether yesterday's tickets are offered."""
         self.backend, self.clock = backend, clock or SystemClock()
-        self.idle_timeout_s = idle_timeout_s
+        self.activity: Activity | None = None   # the citizen's last touch (kiosk_app/flows/activity.py)
+        self.idle_timeout_s, self.hall = idle_timeout_s, hall
         self.screen = CivicScreen(since=self.clock.monotonic())
         self.listeners: list[Callable[[CivicScreen], None]] = []
 
@@ -130,6 +130,11 @@ class CivicPages:
         self.screen = replace(self.screen, since=self.clock.monotonic(), **changes)
         screen = self.screen
         return notify(self.listeners, screen)
+
+    def set_lang(self, lang: str) -> CivicScreen:
+        """The language switch above the page: the page in `lang`, its fixed instruction too."""
+        s = self.screen
+        return self._show(lang=lang, message=retranslate(s.message, s.lang, lang))
 
     @property
     def active(self) -> bool:
@@ -140,8 +145,12 @@ class CivicPages:
         self.screen = CivicScreen(lang=self.screen.lang)
         return self._show()
 
+    def remaining(self, limit: float | None = None) -> float | None:
+        """Seconds before this page closes (None: it is closed)."""
+        return left(self.clock, self.activity, self.screen.since, limit or self.idle_timeout_s) if self.active else None
+
     def tick(self, limit: float | None = None) -> CivicScreen:
-        if self.active and self.clock.monotonic() - self.screen.since >= (limit or self.idle_timeout_s):
+        if self.active and quiet_for(self.clock, self.activity, self.screen.since) >= (limit or self.idle_timeout_s):
             return self.close()
         return self.screen
 
@@ -172,21 +181,41 @@ class CivicPages:
         g, lang = self.screen.guide, self.screen.lang
         if g is None:
             return []
-        lines = [g.name, tr("guide_documents", lang)]
-        lines += [f"· {d.name} ×{d.copies}" + ("（原件）" if d.original_required and lang == "zh" else
-                                               " (original)" if d.original_required else "") for d in g.documents]
-        lines += [tr("guide_conditions", lang)] + [f"· {c}" for c in g.conditions]
-        lines.append(tr("guide_fee", lang, fee=g.fee.description))
+        conditions_en = g.conditions_en if g.conditions_en and len(g.conditions_en) == len(g.conditions) else None
+        lines = [platform_text(g.name, g.name_en, lang), tr("guide_documents", lang)]
+        lines += [f"· {platform_text(d.name, d.name_en, lang)} ×{d.copies}"
+                  + (tr("guide_original", lang) if d.original_required else "") for d in g.documents]
+        lines += [tr("guide_conditions", lang)] + [
+            f"· {platform_text(c, conditions_en[i] if conditions_en else None, lang)}"
+            for i, c in enumerate(g.conditions)]
+        lines.append(tr("guide_fee", lang, fee=platform_text(g.fee.description, g.fee.description_en, lang)))
         lines.append(tr("guide_time", lang, n=g.time_limit_days) if g.time_limit_days
                      else tr("guide_on_the_spot", lang))
-        lines.append(tr("guide_window", lang, area=g.window_area))
+        lines.append(tr("guide_window", lang, area=platform_text(g.window_area, g.window_area_en, lang)))
         return lines
 
     # -- rating --------------------------------------------------------------------------
-    def open_rating(self, lang: str = "zh", offers: tuple[str, ...] = ()) -> CivicScreen:
+    def open_rating(self, lang: str = "zh", offers: tuple[Offer | str, ...] = ()) -> CivicScreen:
         """Ask for the ticket: typed on the keypad, scanned, or one of the identified citizen's."""
-        return self._show(page="rate_entry", topic="rate", lang=lang, entry="", offers=tuple(offers), ticket=None,
-                          score=None, reasons=(), choices=(), comment="", message=tr("rate_enter", lang))
+        offers = tuple(o if isinstance(o, Offer) else Offer(o) for o in offers)
+        return self._show(page="rate_entry", topic="rate", lang=lang, entry="", offers=offers, ticket=None,
+                          score=None, reasons=(), choices=(), comment="", message=tr("rate_enter", lang),
+                          day=None, matter_id=None, yesterday=False,
+                          can_yesterday=self.hall is not None and self.hall.rating.window_h > 0)
+
+    def yesterday_day(self) -> str | None:
+        """Yesterday's service day in the hall's zone."""
+        if self.hall is None:
+            return None
+        return service_day(self.clock.now() - timedelta(days=1), self.hall.timezone, self.hall.day_starts_at)
+
+    def choose_day(self, yesterday: bool) -> CivicScreen:
+        """The number being typed is today's or yesterday's (when the hall's window allows)."""
+        return self._show(yesterday=bool(yesterday and self.screen.can_yesterday))
+
+    def choose_offer(self, offer: Offer) -> CivicScreen:
+        return self.start_rating(offer.number, self.screen.lang, day=offer.day, matter_id=offer.matter_id,
+                                 matter_name=offer.matter_name)
 
     def key(self, char: str) -> CivicScreen:
         entry = (self.screen.entry + char.upper())[:8]
@@ -203,11 +232,18 @@ class CivicPages:
         ticket = ticket_from(self.screen.entry)
         if ticket is None:
             return self._show(message=tr("rate_bad_ticket", self.screen.lang))
-        return self.start_rating(ticket, self.screen.lang)
+        return self.start_rating(ticket, self.screen.lang, day=self.yesterday_day() if self.screen.yesterday else None)
 
-    def start_rating(self, ticket: str, lang: str = "zh") -> CivicScreen:
+    def start_rating(self, ticket: str, lang: str = "zh", *, day: str | None = None, matter_id: str | None = None,
+                     matter_name: str = "") -> CivicScreen:
+        if matter_name:
+            message = tr("rate_ticket_matter", lang, ticket=ticket, matter=matter_name)
+        elif day is not None and day == self.yesterday_day():
+            message = tr("rate_yesterday_ticket", lang, ticket=ticket)
+        else:
+            message = tr("rate_ticket", lang, ticket=ticket)
         return self._show(page="rate", topic="rate", lang=lang, ticket=ticket, score=None, reasons=(), choices=(),
-                          comment="", request_id=uuid.uuid4().hex, message=tr("rate_ticket", lang, ticket=ticket))
+                          comment="", request_id=uuid.uuid4().hex, message=message, day=day, matter_id=matter_id)
 
     def set_comment(self, text: str) -> CivicScreen:
         return self._show(comment=text.strip()[:500])
@@ -231,10 +267,11 @@ class CivicPages:
         try:
             # the same request id for a retry of this rating: stored once
             self.backend.rate(s.ticket, s.score, reason_codes=list(s.reasons), comment=s.comment,
-                              request_id=s.request_id)
+                              request_id=s.request_id, matter_id=s.matter_id, day=s.day)
         except KioskBackendError as err:
             code = err.code
-            key = {"not_served": "rate_not_served", "already_rated": "rate_already"}.get(code or "")
+            key = {"not_served": "rate_not_served", "already_rated": "rate_already",
+                   "rating_closed": "rate_closed"}.get(code or "")
             if key is None and isinstance(err, BackendUnavailable):
                 key = "rate_offline"
             return self._show(page="message", message=tr(key, s.lang) if key else _message_for(err, s.lang))

@@ -27,11 +27,16 @@ from drivers.idcard.idnumber import mask_id
 from drivers.idcard.photo import SOURCE_EMULATOR
 from drivers.idcard.reader import CARD_ERROR, CARD_PLACED, CardEvent
 from kiosk_app.devices.face_worker import FaceWorker
+from kiosk_app.flows.activity import Activity, left, quiet_for
 
 log = logging.getLogger(__name__)
 
+# This page's words (id_*, ss_*) are in kiosk_app/translations/kiosk_*.ts.
+
 IDLE, WAIT_CARD, CARD_ERROR_PAGE = "idle", "wait_card", "card_error"
 VERIFYING, RETRY, IDENTIFIED, FAILED = "verifying", "retry", "identified", "failed"
+PIN = "pin"            # a social security card wants its PIN (kiosk_app/devices/social_card.py)
+PIN_LENGTH = 6
 
 
 @dataclass(repr=False, eq=False)
@@ -74,12 +79,16 @@ class IdentityView:
     reasons: tuple[Reason, ...] = ()
     attempt: int = 0
     since: float = 0.0
+    pin_digits: int = 0                # PIN: how many digits are typed (never the digits)
+    tries_left: int | None = None      # PIN: after a wrong PIN
+    social: bool = False               # this kiosk also reads social security cards
 
 
 class IdentityFlow:
     def __init__(self, clock: Clock, worker: FaceWorker | None, *, accept_emulator_reference: bool = False,
                  idle_timeout_s: float = 60.0, report_fault: Callable[[str, str], None] | None = None) -> None:
         self.clock, self.worker = clock, worker
+        self.activity: Activity | None = None   # the citizen's last touch (kiosk_app/flows/activity.py)
         self.accept_emulator_reference = accept_emulator_reference
         self.idle_timeout_s = idle_timeout_s
         self.report_fault = report_fault or (lambda device, message: None)
@@ -89,6 +98,11 @@ class IdentityFlow:
         self.outcome_listeners: list[Callable[[Identity], None]] = []
         self.frame_listeners: list[Callable] = []       # the live preview; frames are not kept
         self._lock = threading.RLock()
+        # The social security card (kiosk_app/devices/social_card.py): told when the citizen
+        # chose to identify (a card already in the reader is read), and given the typed PIN.
+        self.begin_listeners: list[Callable[[], None]] = []
+        self.submit_pin: Callable[[str], None] | None = None
+        self._pin = ""
 
     # -- state ------------------------------------------------------------------------
     def _show(self, **changes) -> IdentityView:
@@ -117,7 +131,10 @@ class IdentityFlow:
     def begin(self) -> IdentityView:
         """The citizen chose to identify: ask for the card."""
         self.wipe()
-        return self._show(state=WAIT_CARD, message="id_place_card")
+        self._show(state=WAIT_CARD, message="id_place_any_card" if self.view.social else "id_place_card")
+        for listener in list(self.begin_listeners):
+            listener()          # a social security card already in its reader is read now
+        return self.view
 
     def retry(self) -> IdentityView:
         with self._lock:
@@ -141,8 +158,10 @@ class IdentityFlow:
             if self.identity is not None:
                 self.identity.wipe()
             self.identity = None
+            self._pin = ""
         return self._show(state=IDLE, prompt_zh="", prompt_en="", message="", accepted_frames=0,
-                          needed_frames=0, masked_id="", face_verified=False, reasons=(), attempt=0)
+                          needed_frames=0, masked_id="", face_verified=False, reasons=(), attempt=0,
+                          pin_digits=0, tries_left=None)
 
     def touch(self) -> None:
         """The identified citizen is still busy (kiosk_app/flows/citizen.py): restart the idle time."""
@@ -150,11 +169,25 @@ class IdentityFlow:
             with self._lock:
                 self.view = replace(self.view, since=self.clock.monotonic())
 
-    def tick(self) -> IdentityView:
-        """Called periodically: a page left alone for `idle_timeout_s` is wiped."""
+    @property
+    def active(self) -> bool:
+        """A card is awaited, read or verified, or a citizen is identified."""
+        return self.view.state != IDLE
+
+    def remaining(self, limit: float | None = None) -> float | None:
+        """Seconds before this session is wiped (None: nothing to wipe now)."""
         view = self.view
-        if view.state not in (IDLE, VERIFYING) and self.clock.monotonic() - view.since >= self.idle_timeout_s:
-            log.info("identity session idle for %.0f s: wiped", self.idle_timeout_s)
+        if view.state in (IDLE, VERIFYING):
+            return None
+        return left(self.clock, self.activity, view.since, limit or self.idle_timeout_s)
+
+    def tick(self, limit: float | None = None) -> IdentityView:
+        """Called periodically: a page left alone (no touch) for `limit` seconds (the elderly mode's
+        longer time, given by the window; `idle_timeout_s` when not given) is wiped."""
+        view = self.view
+        limit = limit or self.idle_timeout_s
+        if view.state not in (IDLE, VERIFYING) and quiet_for(self.clock, self.activity, view.since) >= limit:
+            log.info("identity session idle for %.0f s: wiped", limit)
             return self.wipe()
         return view
 
@@ -189,6 +222,61 @@ class IdentityFlow:
             self._show(state=VERIFYING, message="id_face_look", accepted_frames=0, attempt=1,
                        needed_frames=self.worker.verifier.config.min_frames)
             self.worker.start(reference, photo.source or "unknown", self)
+
+    # -- the social security card (its monitor thread; the PIN from the UI) -------------
+    def on_social_card(self, card) -> None:
+        """A social security card read through PC/SC (drivers.smartcard): identified by the
+        card's holder records (name, ID number, birth date); the card has no photo to verify a
+        face against. The PIN, when the card asked for it, is forgotten now."""
+        with self._lock:
+            if self.view.state not in (WAIT_CARD, PIN):
+                return
+            self._pin = ""
+            if not card.id_number:
+                self._show(state=CARD_ERROR_PAGE, message="ss_card_error", pin_digits=0)
+                return
+            self.identity = Identity("social_security", card.id_number, card.name, card.birth_date)
+            self._show(masked_id=self.identity.masked_id, pin_digits=0, tries_left=None)
+            self._outcome(IDENTIFIED, "ss_card_read")
+
+    def social_pin_needed(self, tries_left: int | None, blocked: bool = False) -> None:
+        with self._lock:
+            if self.view.state not in (WAIT_CARD, PIN):
+                return
+            self._pin = ""
+            if blocked:
+                self._show(state=FAILED, message="ss_pin_blocked", pin_digits=0, tries_left=0)
+                return
+            wrong = self.view.state == PIN and tries_left is not None
+            self._show(state=PIN, message="ss_pin_wrong" if wrong else "ss_pin", pin_digits=0, tries_left=tries_left)
+
+    def social_card_error(self, message: str) -> None:
+        with self._lock:
+            if self.view.state in (WAIT_CARD, PIN):
+                self._pin = ""
+                self._show(state=CARD_ERROR_PAGE, message=message, pin_digits=0)
+
+    def pin_key(self, digit: str) -> IdentityView:
+        with self._lock:
+            if self.view.state != PIN or len(digit) != 1 or not digit.isdigit() or len(self._pin) >= PIN_LENGTH:
+                return self.view
+            self._pin += digit
+            return self._show(pin_digits=len(self._pin))
+
+    def pin_backspace(self) -> IdentityView:
+        with self._lock:
+            self._pin = self._pin[:-1]
+            return self._show(pin_digits=len(self._pin)) if self.view.state == PIN else self.view
+
+    def pin_submit(self) -> IdentityView:
+        """Read the card again with the typed PIN (on the caller's thread: an intent)."""
+        with self._lock:
+            if self.view.state != PIN or len(self._pin) < 4 or self.submit_pin is None:
+                return self.view
+            pin, self._pin = self._pin, ""
+            self._show(message="ss_reading", pin_digits=0)
+        self.submit_pin(pin)
+        return self.view
 
     # -- the face worker (its thread) --------------------------------------------------
     def face_prompt(self, zh: str, en: str) -> None:

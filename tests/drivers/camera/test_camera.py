@@ -97,3 +97,39 @@ def test_frames_are_not_written(tmp_path, counters, monkeypatch):
             camera.read_frame()
     after = {p for p in tmp_path.rglob("*") if "counters" not in p.parts}
     assert after <= before
+
+
+def test_a_scheduled_check_opens_a_resting_camera_for_one_frame_and_closes_it(counters):
+    """`poll_status` (the kiosk's device watch): a camera at rest is opened, read and closed
+    again; one in use is read as it is; one whose frame is being read is left alone (None)."""
+    import threading
+    from drivers.core.device import Lifecycle
+    camera = Camera("sim://camera", counters=counters, device_id="camera-poll-test")
+    assert camera.poll_status().state is DeviceState.ONLINE
+    assert camera.lifecycle is Lifecycle.CLOSED and camera.frames_read == 1 and camera.source.opens == 1
+    camera.start()  # a session uses it
+    try:
+        assert camera.poll_status().state is DeviceState.ONLINE and camera.lifecycle is Lifecycle.ENABLED
+        holding, release = threading.Event(), threading.Event()
+
+        def reading() -> None:
+            with camera._lock:  # what read_frame holds while it reads
+                holding.set()
+                release.wait(10)
+        t = threading.Thread(target=reading)
+        t.start()
+        assert holding.wait(5)
+        frames = camera.frames_read
+        assert camera.poll_status() is None and camera.frames_read == frames
+        release.set()
+        t.join(5)
+    finally:
+        camera.close()
+
+
+def test_a_scheduled_check_finds_a_camera_that_is_gone(counters):
+    camera = Camera("sim://camera?fail_after=0", clock=FakeClock(), counters=counters, device_id="camera-poll-gone",
+                    reconnect_attempts=1)
+    camera.source.fail_open_left = 10
+    status = camera.poll_status()
+    assert status.state is DeviceState.NO_DEVICE and status.action is Action.TECHNICIAN

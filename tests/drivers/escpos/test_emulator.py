@@ -77,6 +77,10 @@ def test_emulator_process_with_control_port(tmp_path):
         with socket.create_connection(("127.0.0.1", ready["control"]), timeout=5) as control:
             control.sendall(b"wait 1\n")
             assert control.recv(64) == b"ok 1\n"
+        for asked, answer in ((b"take\n", b"ok 1\n"), (b"take\n", b"ok 0\n"), (b"receipts\n", b"ok 0\n")):
+            with socket.create_connection(("127.0.0.1", ready["control"]), timeout=5) as control:
+                control.sendall(asked)   # take: the count, then forgotten (devkit/soak.py's long runs)
+                assert control.recv(64) == answer, asked
         assert (tmp_path / "receipt-0001.txt").read_text("utf-8") == "测试\n"
     finally:
         proc.terminate()

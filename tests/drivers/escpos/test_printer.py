@@ -39,7 +39,7 @@ def test_english_ticket(printer, emulator, ticket):
     printer.print_ticket(replace(ticket, lang="en", estimated_wait_min=None, notice="Bring your ID card"))
     [receipt] = emulator.wait_for_receipts(1)
     assert "5 people ahead of you" in receipt.lines
-    assert "Estimated wait: not available" in receipt.lines
+    assert "Estimated wait: no estimate yet" in receipt.lines
     assert "Bring your ID card" in receipt.lines
 
 

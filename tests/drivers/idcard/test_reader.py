@@ -196,3 +196,35 @@ def test_logs_never_hold_personal_data(pty_emulator, make_reader, caplog):
             if secret:
                 assert secret not in text
         assert card.id_number.encode("utf-16-le").hex(" ") not in text
+
+
+def test_a_scheduled_check_asks_the_sam_between_reads_and_never_during_one(pty_emulator, make_reader):
+    """`poll_status` (the kiosk's device watch): the SAM's status when the reader is idle, a SAM
+    fault found without a card, and nothing sent while a find -> select -> read owns the reader."""
+    import threading
+    reader = make_reader()
+    reader.start()
+    em = pty_emulator.emulator
+    asked = len(em.requests)
+    assert reader.poll_status().state is DeviceState.ONLINE and len(em.requests) == asked + 1
+    em.inject("sam_failure")
+    status = reader.poll_status()
+    assert status.state is DeviceState.HARDWARE_ERROR and status.action is Action.TECHNICIAN
+    em.clear()
+    assert reader.poll_status().state is DeviceState.ONLINE
+    holding, release = threading.Event(), threading.Event()
+
+    def reading() -> None:
+        with reader._sequence:  # what poll_once holds from find to the end of the read
+            holding.set()
+            release.wait(10)
+    t = threading.Thread(target=reading)
+    t.start()
+    try:
+        assert holding.wait(5)
+        asked = len(em.requests)
+        assert reader.poll_status() is None and len(em.requests) == asked
+    finally:
+        release.set()
+        t.join(5)
+    assert reader.poll_status().state is DeviceState.ONLINE

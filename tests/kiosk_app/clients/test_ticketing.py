@@ -30,7 +30,8 @@ def issued(controller, service: str) -> int:
 def test_a_ticket_with_what_the_screen_shows(controller, device):
     info = TicketClient(device("kiosk-01"), HALL).request("B", lang="en")
     assert info.number == "B001" and info.service == "B" and info.people_ahead == 0
-    assert info.priority == "normal" and info.qr_url.endswith(f"/{HALL}/B001")
+    token = controller.queues[HALL].ticket("B001").token   # its phone page, by token (128 bits), not number
+    assert info.priority == "normal" and info.qr_url.endswith(f"/t/{HALL}/{token}") and len(token) >= 22
 
 
 def test_a_retry_after_a_lost_answer_gets_the_same_ticket(controller, device, database_url, caplog):

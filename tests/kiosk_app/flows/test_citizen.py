@@ -17,9 +17,9 @@ from tests.support.fixtures import new_request_id
 
 
 @pytest.fixture
-def services(hall, device, suite_config, printer_emulator, queue_url):
+def services(hall, broker, suite_config, printer_emulator, queue_url):
     _, port = printer_emulator
-    s = build(device("kiosk-01"), suite_config.hall(HALL), receipt_url=f"tcp://127.0.0.1:{port}", a4_url=queue_url)
+    s = build(suite_config, broker, receipt_url=f"tcp://127.0.0.1:{port}", a4_url=queue_url)
     yield s
     s.stop()
 
@@ -129,7 +129,7 @@ def test_licence_printed_once_recorded_and_a_reprint_needs_confirmation(services
     assert who["name"] not in logged and who["id_number"] not in logged
 
 
-def test_a_print_retried_after_a_crash_is_not_printed_twice(services, server, listener, suite_config, device, cupsd):
+def test_a_print_retried_after_a_crash_is_not_printed_twice(services, server, listener, suite_config, broker, cupsd):
     """Printed, then the platform could not record it (as if the kiosk died before
     record_print): the retry finds the finished CUPS job, records it, prints nothing."""
     who, lic = printable(services, server, start=6)
@@ -140,7 +140,7 @@ def test_a_print_retried_after_a_crash_is_not_printed_twice(services, server, li
     server.clear_faults()
     services.stop()
     # a new kiosk process: same kiosk id, same printer, nothing kept in memory
-    again = build(device("kiosk-01"), suite_config.hall(HALL), a4_url=services.citizen.licence_printing.printer.url)
+    again = build(suite_config, broker, a4_url=services.citizen.licence_printing.printer.url)
     try:
         identify(again, who)
         lics = again.citizen.show_licences().licences
@@ -203,8 +203,10 @@ def test_the_identified_citizen_rates_the_ticket_of_their_appointment(services, 
     services.citizen.rate()
     civic = services.civic
     assert services.citizen.screen.page == "rating" and civic.screen.page == "rate_entry"
-    assert number in civic.screen.offers
-    civic.start_rating(number)
+    offer = next(o for o in civic.screen.offers if o.number == number)
+    assert offer.day and offer.matter_id and offer.matter_name     # its day, naming the booked matter
+    civic.choose_offer(offer)
+    assert offer.matter_name in civic.screen.message
     civic.choose_score(4)
     assert civic.submit().message == "该号码尚未办结，办结后再评价"
     serve(device, suite_config.hall(HALL), number)

@@ -58,9 +58,29 @@ def test_a_guide_as_the_lines_the_screen_shows(civic):
     civic.open_guide("en")
     civic.show_guide("A001")                      # done on the spot
     lines = civic.guide_lines()
-    assert lines[1] == "Documents needed" and lines[2] == "· 居民身份证 ×1 (original)"
-    assert "Fee: 不收费" in lines and "Time limit: on the spot" in lines
-    assert lines[-1] == "Where: 一楼A区 1-6号窗口"
+    assert lines[1] == "Documents needed" and lines[2] == "· Resident ID card ×1 (original)"
+    assert "Fee: Free" in lines and "Time limit: on the spot" in lines
+    assert lines[-1] == "Where: Floor 1, Zone A, windows 1-6"
+
+
+def test_platform_content_in_english_where_the_platform_has_it_else_marked(civic):
+    civic, _, _ = civic
+    s = civic.open_guide("en")
+    by_id = {m.matter_id: m for m in s.matters}
+    assert by_id["A002"].name_en == "Residence permit application" and by_id["B001"].name_en is None
+    civic.show_guide("A002")                      # the platform has this matter in English
+    lines = civic.guide_lines()
+    assert lines[0] == "Residence permit application" and "· Living in the city for over six months" in lines
+    assert not any("(Chinese only)" in line or "居" in line for line in lines)
+    civic.show_guide("B001")                      # Chinese only: shown, and marked so
+    lines = civic.guide_lines()
+    assert lines[0] == "社会保障卡申领 (Chinese only)" and "· 居民身份证 (Chinese only) ×1 (original)" in lines
+    assert "· 已参加本市社会保险 (Chinese only)" in lines
+    assert lines[-1] == "Where: 一楼B区 7-12号窗口 (Chinese only)"
+    civic.close()
+    civic.open_guide("zh")
+    civic.show_guide("A002")                      # the Chinese page is unmarked Chinese
+    assert civic.guide_lines()[0] == "居住证申领" and not any("Chinese" in line for line in civic.guide_lines())
 
 
 def test_an_unknown_matter_is_not_found(civic):
@@ -167,7 +187,8 @@ def test_a_rating_reaches_the_platform_once_with_its_reasons(civic, device, suit
     ("  b0123 ", "B0123"),                                   # four digits, spaces around
     ("https://example.gov.cn/q/demo-hall/C007", "C007"),     # the ticket's QR link
     ("https://example.gov.cn/q/demo-hall/C007/", "C007"),
-    ("A01", None),
+    ("http://127.0.0.1:8080/t/demo-hall/x7Kq2mNf0VbR1sTt9yZA123", None),  # a phone page's token, whose tail
+    ("A01", None),                                                          # looks like a number: not one
     ("AA001x", None),
     ("", None),
 ])

@@ -40,9 +40,9 @@ def test_age_is_counted_on_the_halls_calendar_not_utc():
     assert ticket_priority(date(2030, 1, 1), FakeClock(), hall) == "normal"   # a card from the future
 
 
-def test_an_elderly_citizen_gets_a_green_ticket_that_says_so(hall, device, suite_config, server, printer_emulator):
+def test_an_elderly_citizen_gets_a_green_ticket_that_says_so(hall, broker, suite_config, server, printer_emulator):
     emu, port = printer_emulator
-    s = build(device("kiosk-01"), suite_config.hall(HALL), receipt_url=f"tcp://127.0.0.1:{port}")
+    s = build(suite_config, broker, receipt_url=f"tcp://127.0.0.1:{port}")
     try:
         elderly, young = server.citizens()[0], server.citizens()[5]
         assert elderly["birth"] < "1950" and young["birth"] > "1956"

@@ -9,6 +9,7 @@ import pytest
 from drivers.core.clock import FakeClock
 from drivers.escpos.printer import ReceiptPrinter
 from kiosk_app.clients.ticketing import TicketClient
+from kiosk_app.flows.messages import plain_message
 from kiosk_app.flows.ticket import KioskFlow
 from kiosk_app.i18n import tr
 
@@ -57,7 +58,8 @@ def test_a_ticket_is_printed_and_the_page_goes_home_after_its_timeout(kiosk, pri
     assert s.page == "home" and s.ticket is None and not s.printed and s.message == ""
     assert len(kiosk.ended) == 1                          # the session ended with the page
     clock.advance(600)
-    assert flow.tick() is s and len(kiosk.ended) == 1     # home waits for the next citizen
+    s = flow.tick()                                       # home waits for the next citizen: the attract screen
+    assert s.page == "attract" and len(kiosk.ended) == 1 and flow.tick() is s
 
 
 def test_a_listener_whose_window_is_gone_is_dropped(kiosk):
@@ -74,6 +76,11 @@ def test_printer_out_of_paper_shows_the_qr_and_says_staff_must_act(kiosk, printe
     s = kiosk.flow.choose_service("A")
     assert s.page == "ticket" and s.ticket.number == "A001" and not s.printed and s.show_qr
     assert s.message == tr("no_paper")
+    # the no-paper page stays until 完成 / Done or 120 s (the paper page leaves after 20 s)
+    kiosk.clock.advance(119)
+    assert kiosk.flow.tick().page == "ticket" and kiosk.ended == []
+    kiosk.clock.advance(1)
+    assert kiosk.flow.tick().page == "home" and len(kiosk.ended) == 1
     [(device, message)] = kiosk.faults
     assert device == "printer" and message.endswith("(action: staff)")
     assert emu.receipts == []
@@ -88,13 +95,14 @@ def test_a_kiosk_without_a_printer_shows_every_ticket_as_a_qr(controller, device
     kiosk = Kiosk(device("kiosk-01"), None)
     s = kiosk.flow.choose_service("B")
     assert s.page == "ticket" and s.show_qr and not s.printed and s.message == tr("no_paper")
-    assert s.ticket.qr_url.endswith(f"/{HALL}/B001") and kiosk.faults == []   # nothing broke
+    token = controller.queues[HALL].ticket("B001").token   # the page of this ticket, not of its number
+    assert s.ticket.qr_url.endswith(f"/t/{HALL}/{token}") and "B001" not in s.ticket.qr_url and kiosk.faults == []
 
 
 def test_a_refusal_says_why_and_its_page_goes_home_after_the_idle_timeout(kiosk, controller):
     s = kiosk.flow.choose_service("Z")          # the hall has no service Z
     assert s.page == "error" and s.ticket is None
-    assert s.message.startswith("无法取号：") and "'Z'" in s.message
+    assert s.message == plain_message("bad_request", "zh") and "'Z'" not in s.message   # no developer text
     assert kiosk.faults == []                   # a refusal is not a fault of the kiosk
     kiosk.clock.advance(59)
     assert kiosk.flow.tick().page == "error"
@@ -107,7 +115,7 @@ def test_no_controller_says_so_and_reports_it(device, receipts, printer_emulator
     kiosk = Kiosk(device("kiosk-01"), receipts, timeout=0.3)
     kiosk.flow.toggle_language()
     s = kiosk.flow.choose_service("A")
-    assert s.page == "error" and s.message == tr("offline", "en")
+    assert s.page == "error" and s.message == plain_message("controller_unavailable", "en")
     assert kiosk.faults == [("controller", "no answer to ticket request")] and emu.receipts == []
     kiosk.clock.advance(60)
     assert kiosk.flow.tick().page == "home"
@@ -121,7 +129,10 @@ def test_english_goes_to_the_controller_and_onto_the_receipt(kiosk, controller, 
     assert controller.queues[HALL].ticket(s.ticket.number).lang == "en"
     lines = emu.wait_for_receipts(1)[0].lines
     assert s.ticket.hall_name_en in lines and s.ticket.service_name_en in lines
-    assert "0 people ahead of you" in lines and s.ticket.service_name not in lines
+    assert "0 people ahead of you" in lines and "You are next: please watch the screen" in lines
+    # English first, the Chinese below it (staff and the calling screen use the Chinese names)
+    assert lines[0] == s.ticket.hall_name_en
+    assert lines.index(s.ticket.service_name_en) < lines.index(s.ticket.service_name)
     kiosk.flow.done()
     assert kiosk.flow.screen.lang == "en"       # the kiosk's language stays for the next citizen
     assert kiosk.flow.toggle_language().lang == "zh"
@@ -145,3 +156,36 @@ def test_elderly_mode_waits_longer_and_switches_itself_off_when_idle(kiosk, cont
     clock.advance(20)
     assert flow.tick().page == "home"
     assert flow.toggle_elderly().elderly is False
+
+
+def test_a_device_change_shows_on_the_screen_without_restarting_its_timeout():
+    """`device_changed` (the printer's status events, the scheduled device watch): the fault is on
+    the screen at once, the page and its timeout stay as they were; back to normal when it works."""
+    from drivers.core.status import DeviceState, DeviceStatus
+
+    clock = FakeClock()
+    flow = KioskFlow(None, None, clock)  # no ticket is asked for here
+    seen = []
+    flow.listeners.append(seen.append)
+    since = flow.screen.since
+    clock.advance(5)
+    out = DeviceStatus(DeviceState.USER_ERROR, ("paper_out",))
+    flow.device_changed("printer", out.usable, out.details)
+    assert flow.screen.faults == ("printer",) and flow.screen.paper_out and flow.screen.since == since
+    assert len(seen) == 1
+    flow.device_changed("printer", False, ("paper_out",))  # the same again: nobody is told twice
+    assert len(seen) == 1
+    flow.device_changed("printer", False, ("no_answer",))  # the printer does not answer: not paper
+    assert flow.screen.faults == ("printer",) and not flow.screen.paper_out
+    flow.device_changed("printer", True)
+    assert flow.screen.faults == () and not flow.screen.paper_out and len(seen) == 3
+
+
+def test_the_no_paper_text_suggests_a_photo_and_never_a_second_ticket():
+    zh, en = tr("no_paper", "zh"), tr("no_paper", "en")
+    assert "拍照" in zh and "photo" in en and "完成" in zh and "Done" in en
+    assert "旁边的二维码" in zh and "beside" in en            # the QR is next to the text, not below it
+    for word in ("自助机", "取号机", "再取", "另一台"):
+        assert word not in zh
+    for word in ("kiosk", "another", "next", "again"):
+        assert word not in en.lower()

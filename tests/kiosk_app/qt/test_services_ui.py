@@ -20,11 +20,11 @@ from .test_identity_ui import side_by_side
 
 
 @pytest.fixture
-def kiosk(hall, device, suite_config, printer_emulator, queue_url, server):
+def kiosk(hall, broker, suite_config, printer_emulator, queue_url, server):
     _, port = printer_emulator
-    s = build(device("kiosk-01"), suite_config.hall(HALL), receipt_url=f"tcp://127.0.0.1:{port}", a4_url=queue_url)
+    s = build(suite_config, broker, receipt_url=f"tcp://127.0.0.1:{port}", a4_url=queue_url)
     app = application()
-    window = KioskWindow(s.flow, suite_config.hall(HALL), identity=s.identity_flow, citizen=s.citizen, civic=s.civic)
+    window = KioskWindow.for_kiosk(s.kiosk)       # the kiosk's own composition (kiosk_app/app.py)
     window.show()
     yield app, window, s
     s.stop()
