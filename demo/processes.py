@@ -27,7 +27,7 @@ class Processes:
                                 stdout=subprocess.PIPE if (ready or json_line) else log, stderr=log)
         self.procs.append((name, proc))
         if not (ready or json_line):
-            return None
+            return proc
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:

@@ -15,36 +15,24 @@ from typing import Callable
 
 from hall_apps.errors import HallAppError
 from hall_apps.screen_model import ControllerLink, parse_board
+from hall_apps.words import NO_ANSWER, refusal
 from hall_protocol import contract
 from hall_protocol.contract import WindowCommand, WindowView
+from hall_protocol.help import HelpAck, HelpBoard, HelpCall
 from hall_protocol.mqtt import Endpoint, MqttError
+from hall_protocol.staff import StaffCard, StaffSignIn
 
 log = logging.getLogger(__name__)
-
-# The words a clerk reads for each error code of the contract (the controller's detail follows).
-ERROR_WORDS = {
-    "conflict": ("无法执行", "Not possible now"),
-    "not_found": ("找不到", "Not found"),
-    "bad_request": ("请求有误", "Bad request"),
-    "forbidden": ("无权操作此窗口", "Not allowed for this window"),
-    "limit_reached": ("已达上限", "Limit reached"),
-    "unavailable": ("叫号服务器暂时不可用，请稍后重试", "The queue controller is unavailable, try again"),
-    None: ("操作失败", "Failed"),
-}
-NO_ANSWER = ("叫号服务器没有应答", "The queue controller did not answer")
-
 
 class CallerError(HallAppError):
     """The controller refused a window command (`code` from the contract)."""
 
 
 def describe(err: Exception, lang: str = "zh") -> str:
-    """An error in words for the clerk: what went wrong first, the controller's detail after."""
-    i = 0 if lang == "zh" else 1
+    """An error in words for the clerk (hall_apps/words.py): what went wrong, and what to do."""
     if isinstance(err, CallerError):
-        words = ERROR_WORDS.get(err.code, ERROR_WORDS[None])
-        return f"{words[i]}：{err}" if lang == "zh" else f"{words[i]}: {err}"
-    return f"{NO_ANSWER[i]}（{err}）" if lang == "zh" else f"{NO_ANSWER[i]} ({err})"
+        return refusal(err.code, str(err), lang)
+    return NO_ANSWER[0 if lang == "zh" else 1]
 
 
 class CallerClient:
@@ -60,6 +48,30 @@ class CallerClient:
         self.timeout, self.attempts = timeout, attempts
         self.topic = contract.WINDOW_REQUEST.format(hall=hall, client=endpoint.client_id)
 
+    def _ask(self, topic: str, payload: dict) -> dict:
+        for attempt in range(self.attempts):
+            try:
+                answer = self.endpoint.request(topic, payload, timeout=self.timeout)
+                break
+            except MqttError:
+                if attempt + 1 == self.attempts:
+                    raise
+        if answer.get("status") != "ok":
+            raise CallerError(answer.get("error") or "refused", answer.get("code"))
+        return answer["data"]
+
+    def sign(self, action: str, staff_id: str | None = None, pin: str | None = None) -> dict:
+        """Sign a clerk in (staff number and PIN) or out at this window; the answer's clerk card."""
+        body = StaffSignIn(action=action, window=self.window, staff_id=staff_id, pin=pin,
+                           request_id=uuid.uuid4().hex).model_dump(exclude_none=True)
+        data = self._ask(contract.STAFF_REQUEST.format(hall=self.hall, client=self.endpoint.client_id), body)
+        self.clerk = data.get("staff_id")
+        return data
+
+    def acknowledge_help(self, help_id: str) -> dict:
+        body = HelpAck(help_id=help_id, request_id=uuid.uuid4().hex, clerk=self.clerk).model_dump(exclude_none=True)
+        return self._ask(contract.HELP_ACK.format(hall=self.hall, client=self.endpoint.client_id), body)
+
     def command(self, action: str, **kw) -> dict:
         rid = None if action == "status" else uuid.uuid4().hex
         cmd = WindowCommand(window=self.window, action=action, clerk=self.clerk, request_id=rid, **kw)
@@ -72,6 +84,16 @@ class CallerClient:
                 if attempt + 1 == self.attempts:
                     raise
                 log.info("window %s %s: no answer, retrying with the same request id", self.window, action)
+        if answer.get("status") != "ok":
+            raise CallerError(answer.get("error") or "refused", answer.get("code"))
+        return answer["data"]
+
+    def check_in(self, number: str) -> dict:
+        """A clerk confirms that the holder of remote ticket `number` is here: it joins the calling
+        order (hall_protocol/phone.py CheckInRequest); the answer is the ticket as its phone shows it."""
+        topic = contract.CHECKIN_REQUEST.format(hall=self.hall, client=self.endpoint.client_id)
+        answer = self.endpoint.request(topic, {"request_id": uuid.uuid4().hex, "number": number.upper()},
+                                       timeout=self.timeout)
         if answer.get("status") != "ok":
             raise CallerError(answer.get("error") or "refused", answer.get("code"))
         return answer["data"]
@@ -100,6 +122,8 @@ class CallerModel(ControllerLink):
         self.error: str | None = None
         self.lang = "zh"
         self.refreshes = 0  # window states taken
+        self.card: StaffCard | None = None  # who is signed in here (the hall signs clerks in when it sends one)
+        self.help: HelpBoard | None = None  # the hall's help calls from kiosks
         self._board = None
         self._view: WindowView | None = None
 
@@ -108,7 +132,55 @@ class CallerModel(ControllerLink):
         endpoint.subscribe(contract.BOARD.format(hall=self.client.hall), self.on_board)
         endpoint.subscribe(contract.WINDOW_STATE.format(hall=self.client.hall, window=self.client.window),
                            self.on_window)
+        endpoint.subscribe(contract.CLERK.format(hall=self.client.hall, window=self.client.window), self.on_clerk)
+        endpoint.subscribe(contract.HELP_BOARD.format(hall=self.client.hall), self.on_help)
         super().attach(endpoint)
+
+    def on_clerk(self, msg) -> None:
+        card = contract.read(msg, StaffCard) if msg.payload else None
+        if card is not None and card.window == self.client.window:
+            self.card = card
+            self.client.clerk = card.staff_id
+            self._notify()
+
+    def on_help(self, msg) -> None:
+        board = contract.read(msg, HelpBoard) if msg.payload else None
+        if board is not None:
+            self.help = board
+            self._notify()
+
+    # -- sign-in and help ---------------------------------------------------------------------
+    @property
+    def needs_sign_in(self) -> bool:
+        """The hall signs clerks in (it sent this window's card) and nobody is signed in here."""
+        return self.card is not None and self.card.staff_id is None
+
+    def open_help(self) -> list[HelpCall]:
+        return [c for c in (self.help.calls if self.help else []) if c.state == "open"]
+
+    def _try(self, what: str, fn) -> bool:
+        try:
+            fn()
+        except (CallerError, MqttError) as err:
+            self.error = describe(err, self.lang)
+            log.info("window %s %s failed: %s", self.client.window, what, err)
+            self._notify()
+            return False
+        self.error = None
+        self._notify()
+        return True
+
+    def sign_in(self, staff_id: str, pin: str) -> bool:
+        return self._try("sign-in", lambda: self._signed(self.client.sign("sign_in", staff_id, pin)))
+
+    def sign_out(self) -> bool:
+        return self._try("sign-out", lambda: self._signed(self.client.sign("sign_out")))
+
+    def _signed(self, data: dict) -> None:
+        self.card = StaffCard.model_validate({**data, "photo_jpeg_b64": None})
+
+    def acknowledge(self, help_id: str) -> bool:
+        return self._try("help", lambda: self.client.acknowledge_help(help_id))
 
     def close(self) -> None:
         pass
@@ -175,7 +247,7 @@ class CallerModel(ControllerLink):
 
     def can(self, action: str, ticket: str | None = None) -> bool:
         """Whether an operation makes sense now (the buttons are enabled by this)."""
-        if not self.connected:
+        if not self.connected or self.needs_sign_in:
             return False
         paused = self.state == "paused"
         cur = self.ticket["state"] if self.ticket else None

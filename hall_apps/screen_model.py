@@ -9,8 +9,9 @@ import time
 from typing import Callable
 
 from hall_protocol import contract
-from hall_protocol.contract import Board, CallInfo, Presence
+from hall_protocol.contract import Board, CallInfo, Presence, WindowView
 from hall_protocol.mqtt import Endpoint
+from hall_protocol.staff import StaffCard
 
 log = logging.getLogger(__name__)
 
@@ -93,10 +94,14 @@ def parse_board(msg) -> Board | None:
 
 class ScreenModel(ControllerLink):
     def __init__(self, hall: str, controller_id: str = "hall-controller", *,
-                 monotonic: Callable[[], float] = time.monotonic, flash_seconds: float = FLASH_SECONDS) -> None:
+                 monotonic: Callable[[], float] = time.monotonic, flash_seconds: float = FLASH_SECONDS,
+                 window: int | None = None) -> None:
+        """`window`: a window screen's window; it also follows who serves there (the clerk card)."""
         super().__init__(controller_id)
-        self.hall = hall
+        self.hall, self.window = hall, window
         self.board: Board | None = None
+        self.clerk: StaffCard | None = None
+        self.view: WindowView | None = None  # a window screen's window: its state and waiting list
         self.monotonic, self.flash_seconds = monotonic, flash_seconds
         self._flash_until = 0.0
         self._lock = threading.Lock()
@@ -116,7 +121,22 @@ class ScreenModel(ControllerLink):
 
     def attach(self, endpoint: Endpoint) -> None:
         endpoint.subscribe(contract.BOARD.format(hall=self.hall), self.on_board)
+        if self.window is not None:
+            endpoint.subscribe(contract.CLERK.format(hall=self.hall, window=self.window), self.on_clerk)
+            endpoint.subscribe(contract.WINDOW_STATE.format(hall=self.hall, window=self.window), self.on_window)
         super().attach(endpoint)
+
+    def on_window(self, msg) -> None:
+        view = contract.read(msg, WindowView)
+        if view is not None and view.window == self.window and view.is_newer_than(self.view):
+            self.view = view
+            self._notify()
+
+    def on_clerk(self, msg) -> None:
+        card = contract.read(msg, StaffCard) if msg.payload else None
+        if card is not None and card.window == self.window:
+            self.clerk = card if card.staff_id else None
+            self._notify()
 
     def on_board(self, msg) -> None:
         board = parse_board(msg)

@@ -24,7 +24,9 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (QDateEdit, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QMainWindow, QPushButton,
                                QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
-from hall_apps.supervisor_model import TABS, ReportClient, SupervisorModel, supervisor_endpoint
+from hall_apps.supervisor_floor import FloorModel
+from hall_apps.supervisor_model import TABS, ReportClient, SupervisorModel, supervisor_endpoint, uptime_text
+from hall_apps.supervisor_panels import AlertsPanel, CasesTab
 from hall_protocol.mqtt import tls_arguments, tls_from_args
 from hall_protocol.reporting import HEADERS, TEXT_COLUMNS, fmt
 from privacy import install_log_masking
@@ -101,9 +103,10 @@ def bar_chart(title: str, series: list[tuple[str, str, list[tuple[str, float]]]]
 
 
 class SupervisorWindow(QMainWindow):
-    def __init__(self, model: SupervisorModel) -> None:
+    def __init__(self, model: SupervisorModel, floor: FloorModel | None = None) -> None:
+        """`floor`: the alerts, follow-up cases and today's figures (hall_apps/supervisor_floor.py)."""
         super().__init__()
-        self.model = model
+        self.model, self.floor = model, floor
         self.setWindowTitle(f"{model.hall.name} · 值班主管 Supervisor")
         self.resize(1680, 1000)
         self.bridge = _Bridge(self)
@@ -116,6 +119,13 @@ class SupervisorWindow(QMainWindow):
         live = QVBoxLayout()
         self.link = QLabel()
         live.addWidget(self.link)
+        self.alerts = AlertsPanel(floor) if floor else None  # beside the statistics, where a line is wide
+        self.today = QLabel()
+        self.today.setWordWrap(True)
+        self.today.setStyleSheet("font-size:15px; font-weight:bold;")
+        self.today.setVisible(floor is not None)
+        if floor:
+            floor.listeners.append(self.bridge.changed.emit)
         self.platform = QLabel()
         self.platform.setWordWrap(True)
         live.addWidget(self.platform)
@@ -129,7 +139,8 @@ class SupervisorWindow(QMainWindow):
         self.waiting.setWordWrap(True)
         live.addWidget(self.waiting)
         live.addWidget(QLabel("设备 Devices"))
-        self.devices = _table(["设备 Device", "类型 Role", "状态 State", "最近 Heard", "故障 Fault"], [], {2: "state"})
+        self.devices = _table(["设备 Device", "类型 Role", "状态 State", "最近 Heard", "故障 Fault",
+                               "版本 Version", "运行 Uptime"], [], {2: "state"})
         live.addWidget(self.devices, 2)
         self.visit_label = QLabel()
         live.addWidget(self.visit_label)
@@ -157,6 +168,9 @@ class SupervisorWindow(QMainWindow):
         self.summary = QLabel()
         self.summary.setStyleSheet("font-size:18px; font-weight:bold;")
         stats.addLayout(bar)
+        stats.addWidget(self.today)
+        if self.alerts:
+            stats.addWidget(self.alerts)
         stats.addWidget(self.summary)
         self.error = QLabel()
         self.error.setStyleSheet("color:#c62828; font-weight:bold;")
@@ -173,6 +187,9 @@ class SupervisorWindow(QMainWindow):
             self.tabs.addTab(self.tables[by], TAB_NAMES[by])
         self.pauses = _table(["原因 Reason", "次数 Count", "时长 Time (h:mm)"], [])
         self.tabs.addTab(self.pauses, "暂停 Pauses")
+        self.cases = CasesTab(floor) if floor else None
+        if self.cases:
+            self.tabs.addTab(self.cases, "回访整改 Follow-up")
         stats.addWidget(self.tabs, 1)
         root.addLayout(stats, 1)
         timer = QTimer(self)
@@ -195,6 +212,12 @@ class SupervisorWindow(QMainWindow):
 
     def render(self) -> None:
         m = self.model
+        if self.floor is not None:
+            self.alerts.render()
+            self.cases.render()
+            text, fine = self.floor.today_line()
+            self.today.setText(text)
+            self.today.setStyleSheet(f"font-size:15px; font-weight:bold; color:{'#1a2433' if fine else '#c62828'};")
         up = m.controller_up
         self.link.setText("● 实时连接 Live" if up else ("● 叫号服务器离线 Controller offline" if m.broker_up
                                                        else "● 未连接 Not connected"))
@@ -210,15 +233,17 @@ class SupervisorWindow(QMainWindow):
         pairs = [f"{name}：{n}" for name, n in m.waiting()]
         self.waiting.setText("等候 Waiting\n" + "\n".join("　　".join(pairs[i:i + 2]) for i in range(0, len(pairs), 2)))
         devices = m.devices()
-        fill_table(self.devices, [[d.id, d.role, d.state, d.heard or "—", d.fault] for d in devices], {2: "state"})
+        fill_table(self.devices, [[d.id, d.role, d.state, d.heard or "—", d.fault, d.version or "—",
+                                     uptime_text(d.uptime_s) or "—"] for d in devices], {2: "state"})
         for r, d in enumerate(devices):  # the fault in the colour of who must act: staff or a technician
             self.devices.item(r, 4).setForeground(QColor(STATE_COLOURS.get(d.action, "#000")))
         visits = m.needs_visit()
         self.visit_label.setText(f"需要上门 Needs a visit: {len(visits) or '无 none'}")
         self.visit_label.setStyleSheet(f"font-weight:bold; color:{'#c62828' if visits else '#2e7d32'};")
         fill_table(self.visits, [[v.hall, v.device, v.part, v.state, v.since[5:16].replace("T", " ")] for v in visits])
-        self.error.setText(m.error or "")
-        self.error.setVisible(bool(m.error))
+        error = m.error or (self.floor.error if self.floor else None)
+        self.error.setText(error or "")
+        self.error.setVisible(bool(error))
         if "window" not in m.tables:
             return
         for by, widget in self.tables.items():
@@ -258,11 +283,15 @@ def main(argv: list[str] | None = None) -> int:
     from config import ConfigError, HallSuiteConfig, load_config
     from drivers.core.clock import SystemClock
     from hall_protocol.mqtt import MqttError
-    from qtkit.common import application
+    from qtkit.common import application, show_window
+    from qtkit.ops import wire_ops
+    from qtkit.service import serve
     ap = argparse.ArgumentParser(prog="supervisor", description="The supervisor view of a hall.")
     ap.add_argument("--config", required=True, help="hall controller TOML file (the hall and its broker)")
     ap.add_argument("--hall", help="hall id (optional when the file has one hall)")
     ap.add_argument("--id", default="supervisor", help="this desk's device id (role supervisor)")
+    ap.add_argument("--staff", default="", help="the supervisor on duty: their staff number, on acknowledgements "
+                                                "and follow-up steps")
     ap.add_argument("--broker", help="host:port (default: from the config)")
     tls_arguments(ap)
     ap.add_argument("--from", dest="day_from")
@@ -288,7 +317,10 @@ def main(argv: list[str] | None = None) -> int:
     ep = supervisor_endpoint(args.id, hall.id, host, int(port), os.environ.get("HALL_MQTT_PASSWORD"), tls=tls)
     model = SupervisorModel(hall, ReportClient(ep, hall.id), SystemClock(), config.controller_id)
     model.attach(ep)
-    window = SupervisorWindow(model)
+    floor = FloorModel(hall.id, args.staff)
+    floor.attach(ep)
+    window = SupervisorWindow(model, floor)
+    wire_ops(app, ep, args.id, "supervisor", [hall.id])  # a technician's info, log, restart (hall_protocol/ops.py)
     if args.day_from:
         window.day_from.setDate(QDate.fromString(args.day_from, "yyyy-MM-dd"))
         window.day_to.setDate(QDate.fromString(args.day_to or args.day_from, "yyyy-MM-dd"))
@@ -312,7 +344,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"supervisor: {model.error}", file=sys.stderr)
         return 0 if not model.error else 69
     window.refresh()
-    window.show()
+    show_window(window, full_screen=False)   # or where HALL_WINDOW_GEOMETRY puts it (the demo)
+    serve(app, f"supervisor {args.id}")  # systemd: READY=1, the watchdog fed by the event loop
     code = app.exec()
     ep.stop()
     return code

@@ -19,6 +19,7 @@ from hall_protocol.contract import Board, DeviceHealth, Health, Presence, RobotB
 from hall_protocol.days import service_day
 from hall_protocol.health import Visit, needs_visit, worst_part
 from hall_protocol.mqtt import Endpoint, MqttError, Tls
+from hall_protocol.presence import PresenceAnnouncer, uptime_s
 from hall_protocol.reporting import ReportAnswer, ReportRequest, ReportTable, csv_text
 
 log = logging.getLogger(__name__)
@@ -40,18 +41,27 @@ class DeviceRow:
     heard: str | None  # when the last presence message arrived
     fault: str = ""  # its worst part and what is wrong, e.g. "printer paper_out"; "" when every part is fine
     action: str = "none"  # what that part needs: none, staff, technician
+    version: str = ""  # the suite's version it runs (from its presence)
+    uptime_s: float | None = None  # since its process started, while online
+
+
+def uptime_text(seconds: float | None) -> str:
+    """"3 d 4 h", "2 h 05 min", "7 min"; "" when unknown."""
+    if seconds is None:
+        return ""
+    minutes = int(seconds // 60)
+    days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
+    if days:
+        return f"{days} d {hours} h"
+    return f"{hours} h {mins:02d} min" if hours else f"{mins} min"
 
 
 def supervisor_endpoint(cid: str, hall: str, host: str, port: int, password: str | None,
                         tls: Tls | None = None) -> Endpoint:
     """The desk's MQTT identity: its own retained presence with a last will, like every device."""
-    topic = contract.PRESENCE.format(client=cid)
-
-    def state(s: str) -> bytes:
-        return contract.encode(Presence(state=s, role="supervisor", halls=[hall]))
-
-    ep = Endpoint(cid, host, port, username=cid, password=password, will=(topic, state("offline")), tls=tls)
-    ep.on_connection_change = lambda up: up and ep.publish(topic, state("online"), retain=True)
+    presence = PresenceAnnouncer(cid, "supervisor", [hall])
+    ep = Endpoint(cid, host, port, username=cid, password=password, will=presence.will(), tls=tls)
+    presence.attach(ep)
     return ep
 
 
@@ -245,12 +255,17 @@ class SupervisorModel:
             seen, at = dict(self.presence), dict(self.seen_at)
         rows = []
         expected = [(self.controller_id, "controller")] + [(d.id, d.role) for d in self.hall.devices]
+        now = self.clock.now()
+
+        def extra(p: Presence | None) -> tuple[str, float | None]:
+            return (p.version, uptime_s(p, now)) if p else ("", None)
+
         for cid, role in expected:
             p = seen.pop(cid, None)
-            rows.append(DeviceRow(cid, role, p.state if p else "unknown", at.get(cid), *self._fault(cid)))
+            rows.append(DeviceRow(cid, role, p.state if p else "unknown", at.get(cid), *self._fault(cid), *extra(p)))
         for cid, p in sorted(seen.items()):
             if not p.halls or self.hall.id in p.halls:
-                rows.append(DeviceRow(cid, p.role or "?", p.state, at.get(cid), *self._fault(cid)))
+                rows.append(DeviceRow(cid, p.role or "?", p.state, at.get(cid), *self._fault(cid), *extra(p)))
         return rows
 
     def windows(self) -> list[tuple[str, str, str, str]]:

@@ -17,9 +17,11 @@ import threading
 import time
 from pathlib import Path
 
+from drivers.core.clock import AcceleratedClock
 from privacy import install_log_masking, private_dir
 
 from .faults import FaultConfig
+from .payments import PaymentSim
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -33,8 +35,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="token for /_admin (default: generated, printed in the ready line)")
     p.add_argument("--state-dir", type=Path, help="SQLite state lives here (default: temp dir)")
     p.add_argument("--seed", type=int, default=1, help="seed of the synthetic data")
+    p.add_argument("--sms-resend-s", type=int, default=60, metavar="S",
+                   help="seconds between two SMS codes to one number (tests: 0)")
     p.add_argument("--write-openapi", type=Path, metavar="FILE")
     p.add_argument("--log-level", default="WARNING")
+    p.add_argument("--test-clock", metavar="SPEC",
+                   help="TEST ONLY (devkit/soak.py): the platform's time runs like the hall controller's "
+                        "accelerated clock, START[,speed=N][,anchor=UNIX] (drivers/core/clock.py AcceleratedClock), "
+                        "so its signed-timestamp check agrees with it; off by default")
     f = p.add_argument_group("fault injection (also at run time: POST /_admin/faults)")
     f.add_argument("--fault-delay", type=float, default=0.0, metavar="S")
     f.add_argument("--fault-error-rate", type=float, default=0.0, metavar="P")
@@ -45,6 +53,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     f.add_argument("--fault-malformed", choices=["wrong_types", "missing_fields", "html",
                                                  "truncated_pdf"])
     f.add_argument("--fault-paths", help="regex: faults only on matching paths")
+    pay = p.add_argument_group("simulated payment (also at run time: POST /_admin/payments/settings)")
+    pay.add_argument("--pay-order-ttl", type=float, default=900.0, metavar="S", help="an order expires after S")
+    pay.add_argument("--pay-auto-after", type=float, metavar="S",
+                     help="the citizen's wallet pays every order S seconds after it opened (the demo)")
+    pay.add_argument("--pay-invoice-delay", type=float, default=0.0, metavar="S",
+                     help="the e-invoice follows the payment S seconds later")
     return p.parse_args(argv)
 
 
@@ -74,8 +88,18 @@ def main(argv: list[str] | None = None) -> int:
     state_dir = args.state_dir or Path(tempfile.mkdtemp(prefix="reference-backend-"))
     private_dir(state_dir)  # 0700 when made here; its SQLite store is 0600
     token = args.admin_token or secrets.token_hex(16)
+    payments = PaymentSim(order_ttl_s=args.pay_order_ttl, auto_pay_after_s=args.pay_auto_after,
+                          invoice_delay_s=args.pay_invoice_delay)
+    extra = {}
+    if args.test_clock:
+        try:
+            clock = AcceleratedClock.parse(args.test_clock)
+        except ValueError as err:
+            print(f"reference_backend: --test-clock: {err}", file=sys.stderr)
+            return 2
+        extra["now"] = lambda: clock.now().timestamp()
     app = create_app(ServerConfig(args.app_key, args.app_secret, state_dir, token, args.seed,
-                                  faults))
+                                  faults, payments=payments, sms_resend_s=args.sms_resend_s, **extra))
     # proto=IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted connections only
     # then; without it every keep-alive answer waits 40 ms for a delayed ACK (Nagle).
     sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET,

@@ -19,6 +19,9 @@ from hall_protocol import platform as m
 from . import synth
 from .admin import admin_router
 from .faults import FaultConfig, FaultMiddleware, FaultState
+from .notify import Notifications, notification_routes
+from .payment_routes import add_payment_routes
+from .payments import Payments, PaymentSim
 from .pdf import render_licence
 from .security import ApiError, Verifier, error_response, idempotent, signature_scheme
 from .store import Store
@@ -38,6 +41,8 @@ class ServerConfig:
     seed: int = 1
     faults: FaultConfig = field(default_factory=FaultConfig)
     now: Callable[[], float] = time.time
+    payments: PaymentSim = field(default_factory=PaymentSim)
+    sms_resend_s: int = 60  # between two codes to one number
 
 
 class Backend:
@@ -48,6 +53,9 @@ class Backend:
         self.store = Store(Path(config.state_dir) / "backend.sqlite")
         self._world: synth.World | None = None
         self._pdfs: dict[str, bytes] = {}
+        self.payments = Payments(self.store, lambda: self.world, config.seed, self.now, config.payments)
+        self.notifications = Notifications(config.app_secret.encode(), config.now,
+                                           config.sms_resend_s)  # SMS (in memory only)
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.config.now(), synth.TZ)
@@ -56,13 +64,18 @@ class Backend:
     def world(self) -> synth.World:
         today = self.now().date()
         if self._world is None or self._world.today != today:
-            self._world = synth.build_world(self.config.seed, today)
+            self._world = synth.build_world(self.config.seed, today, now=self.now())
         return self._world
 
+    def appointments(self) -> dict[str, tuple[str, m.Appointment]]:
+        """The synthetic citizens' bookings and those added through /_admin/appointments."""
+        return {**self.world.appointments, **self.store.extra_appointments()}
+
     def appointment(self, code: str) -> tuple[str, m.Appointment]:
-        if code not in self.world.appointments:
+        appointments = self.appointments()
+        if code not in appointments:
             raise ApiError(404, "not_found", "no such appointment")
-        idn, appt = self.world.appointments[code]
+        idn, appt = appointments[code]
         at = self.store.checkin_at(code)
         if at:
             appt = appt.model_copy(update={"status": m.AppointmentStatus.checked_in,
@@ -104,7 +117,8 @@ def _routes(b: Backend) -> APIRouter:
     @r.get("/matters", response_model=m.MatterList, responses=ERR, tags=["guides"])
     async def list_matters() -> m.MatterList:
         return m.MatterList(items=[m.Matter(matter_id=g.matter_id, name=g.name,
-                                            service_code=g.service_code, department=g.department)
+                                            service_code=g.service_code, department=g.department,
+                                            name_en=g.name_en, department_en=synth.department_en(g.service_code))
                                    for g in b.world.matters.values()])
 
     @r.get("/matters/{matter_id}/guide", response_model=m.Guide, responses=ERR_404, tags=["guides"])
@@ -116,7 +130,7 @@ def _routes(b: Backend) -> APIRouter:
     @r.post("/citizen/appointments", response_model=m.AppointmentList, responses=ERR,
             tags=["appointments"], summary="Appointments of a citizen (safe query)")
     async def appointments_by_id(q: m.CitizenQuery) -> m.AppointmentList:
-        codes = [c for c, (idn, _) in b.world.appointments.items() if idn == q.id_number.upper()]
+        codes = [c for c, (idn, _) in b.appointments().items() if idn == q.id_number.upper()]
         return m.AppointmentList(items=[b.appointment(c)[1] for c in codes])
 
     @r.post("/appointments/query", response_model=m.Appointment, responses=ERR_404,
@@ -136,7 +150,8 @@ def _routes(b: Backend) -> APIRouter:
             if appt.date != b.now().date():
                 raise ApiError(409, "not_today", "the appointment is not for today")
             b.store.add_checkin(code, b.now().isoformat())
-            return m.CheckIn(appointment=b.appointment(code)[1], priority=1).model_dump(mode="json")
+            return m.CheckIn(appointment=b.appointment(code)[1],
+                             priority=b.store.appointment_priority(code)).model_dump(mode="json")
         return await idempotent(request, idempotency_key, run)
 
     @r.post("/citizen/applications", response_model=m.ApplicationList, responses=ERR,
@@ -191,6 +206,8 @@ def _routes(b: Backend) -> APIRouter:
             return m.TicketEventAck(accepted=new, duplicates=len(batch.events) - new).model_dump()
         return await idempotent(request, idempotency_key, run)
 
+    add_payment_routes(r, b, ERR, ERR_404, ERR_409)
+    notification_routes(r, b.notifications)  # SMS codes and reminders (reference_backend/notify.py)
     return r
 
 

@@ -82,7 +82,33 @@ class ServerProcess:
     def received(self) -> dict[str, list]:
         return self.admin("GET", "received")
 
+    def sms(self) -> list[dict]:
+        """The SMS the platform "sent" (codes and reminders), oldest first."""
+        return self.admin("GET", "sms")
+
+    def sms_code(self, phone: str) -> str:
+        """The last verification code sent to `phone` (as a citizen reads it from the SMS)."""
+        import re
+        texts = [s["text"] for s in self.sms() if s["phone"] == phone and s["template"] == "verification"]
+        if not texts:
+            raise LookupError("no code was sent to that number")
+        return re.search(r"验证码为(\d+)", texts[-1]).group(1)
+
     def citizens(self) -> list[dict]:
         return self.admin("GET", "citizens")
+
+    def book(self, **booking: Any) -> dict:
+        """An appointment for a synthetic citizen (id_number, matter_id, date, slot_start, slot_end, hall_id)."""
+        return self.admin("POST", "appointments", booking)
+
+    def payment_settings(self, **settings: Any) -> Any:
+        return self.admin("POST", "payments/settings", settings)
+
+    def wallet_pay(self, order_id: str, times: int = 1, channel: str = "wechat") -> dict:
+        """The citizen's wallet pays the order (simulated); `times=2`: paid twice."""
+        return self.admin("POST", f"payments/{order_id}/pay", {"times": times, "channel": channel})
+
+    def charges(self) -> list[dict]:
+        return self.admin("GET", "payments/charges")
 
 

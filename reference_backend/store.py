@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from hall_protocol.platform import Appointment
 from privacy import create_private
 
 _SCHEMA = """
@@ -22,6 +23,8 @@ CREATE TABLE IF NOT EXISTS ratings (seq INTEGER PRIMARY KEY AUTOINCREMENT, idem_
 CREATE TABLE IF NOT EXISTS ticket_events (seq INTEGER PRIMARY KEY AUTOINCREMENT,
     event_id TEXT UNIQUE, body TEXT);
 CREATE TABLE IF NOT EXISTS arrivals (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT, key TEXT);
+CREATE TABLE IF NOT EXISTS extra_appointments (code TEXT PRIMARY KEY, id_number TEXT, body TEXT,
+    priority INTEGER);
 """
 
 
@@ -62,6 +65,20 @@ class Store:
 
     def add_checkin(self, code: str, at: str) -> None:
         self._exec("INSERT INTO checkins VALUES (?,?)", code, at)
+
+    # bookings made through /_admin/appointments (tests, the demo): synthetic data only
+    def add_appointment(self, code: str, id_number: str, body: str, priority: int = 1) -> None:
+        self._exec("INSERT OR REPLACE INTO extra_appointments VALUES (?,?,?,?)", code, id_number, body, priority)
+
+    def appointment_priority(self, code: str) -> int:
+        """The queue priority a booking's check-in gives (1 = appointment; 2 = green channel)."""
+        row = self._one("SELECT priority FROM extra_appointments WHERE code=?", code)
+        return int(row[0]) if row and row[0] is not None else 1
+
+    def extra_appointments(self) -> dict[str, tuple[str, Any]]:
+        with self.lock:
+            rows = self._db.execute("SELECT code, id_number, body FROM extra_appointments").fetchall()
+        return {r[0]: (r[1], Appointment.model_validate_json(r[2])) for r in rows}
 
     # prints
     def prints_for(self, licence_id: str) -> list[dict]:

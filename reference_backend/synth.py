@@ -1,5 +1,7 @@
 """Synthetic data for the reference server: generated citizens (valid GB 11643 ID numbers,
-never real people), matters with service guides, appointments for the server's today,
+never real people; after the resident card holders, one holder of each other card a kiosk
+reads: a Hong Kong/Macau/Taiwan residence permit, a foreigner permanent residence card of
+2004-2017 (3 letters and 12 digits) and one of 2023 (18 digits starting with 9)), matters with service guides, appointments for the server's today,
 applications in several states, licences. Deterministic for a given seed and day."""
 from __future__ import annotations
 
@@ -22,6 +24,18 @@ SERVICES = {"A": "综合受理", "B": "社保医保", "C": "不动产", "D": "�
 WINDOW_AREAS = {"A": "一楼A区 1-6号窗口", "B": "一楼B区 7-12号窗口",
                 "C": "二楼C区 13-18号窗口", "D": "二楼D区 19-24号窗口"}
 _DEPTS = {"A": "市公安局", "B": "市人力资源和社会保障局", "C": "市自然资源和规划局", "D": "市市场监督管理局"}
+# The platform has English for some matters only (service A's here, with its department and window
+# area): the kiosk shows it, and marks the others' Chinese text as Chinese only.
+_DEPTS_EN = {"A": "City Public Security Bureau"}
+WINDOW_AREAS_EN = {"A": "Floor 1, Zone A, windows 1-6"}
+_MATTERS_EN = {  # matter_id -> (name, documents, conditions), in the order of _MATTERS
+    "A001": ("Household registration certificate", ["Resident ID card", "Household register"],
+             ["Registered residents of the city"]),
+    "A002": ("Residence permit application", ["Resident ID card", "Residence registration record", "Recent photo"],
+             ["Living in the city for over six months", "Stable lawful work, home or study"]),
+    "A003": ("Certificate of no criminal record", ["Resident ID card", "Statement of purpose"],
+             ["Applied for in person or by written authorisation"]),
+}
 
 # (matter_id, name, service, fee, days, documents, conditions)
 _MATTERS = [
@@ -61,9 +75,27 @@ def valid_id_number(s: str) -> bool:
     return len(s) == 18 and s[:17].isdigit() and s[17].upper() == check_digit(s[:17])
 
 
-def make_id_number(rng: random.Random, birth: date) -> str:
-    first = f"{rng.choice(_REGIONS)}{birth:%Y%m%d}{rng.randint(0, 999):03d}"
+def make_id_number(rng: random.Random, birth: date, region: str | None = None) -> str:
+    first = f"{region or rng.choice(_REGIONS)}{birth:%Y%m%d}{rng.randint(0, 999):03d}"
     return first + check_digit(first)
+
+
+# The other three card types (drivers/idcard/cards.py CardType values): their holders' numbers.
+CARD_TYPES = ("resident", "permit_hmt", "foreigner_2017", "foreigner_2023")
+_NATIONALITIES = ("USA", "GBR", "DEU", "JPN", "KOR", "FRA", "CAN", "AUS")
+_FOREIGN_NAMES = ("史密斯", "米勒", "田中", "金敏", "马丁", "布朗")
+
+
+def make_card_number(rng: random.Random, card_type: str, birth: date) -> str:
+    """A synthetic number of a card type: permits 81/82/83 + 0000, the 2023 foreigner card 9 +
+    a province, both with a GB 11643 check digit; the 2017 foreigner card 3 letters + 12 digits."""
+    if card_type == "permit_hmt":
+        return make_id_number(rng, birth, rng.choice(("810000", "820000", "830000")))
+    if card_type == "foreigner_2023":
+        return make_id_number(rng, birth, "933" + f"{rng.randint(0, 999):03d}")
+    if card_type == "foreigner_2017":
+        return f"{rng.choice(_NATIONALITIES)}33{birth:%y%m%d}{rng.randint(0, 9999):04d}"
+    return make_id_number(rng, birth)
 
 
 @dataclass
@@ -71,6 +103,7 @@ class Citizen:
     id_number: str
     name: str
     birth: date
+    card_type: str = "resident"
 
 
 @dataclass
@@ -85,20 +118,34 @@ class World:
 
 def _guide(row: tuple) -> m.Guide:
     mid, name, svc, fee, days, docs, conds = row
+    name_en, docs_en, conds_en = _MATTERS_EN.get(mid, (None, [None] * len(docs), None))
     return m.Guide(
         matter_id=mid, name=name, service_code=svc, service_name=SERVICES[svc],
         department=_DEPTS[svc],
         documents=[m.RequiredDocument(name=d, copies=1, original_required=i == 0,
-                                      note="原件核验" if i == 0 else "复印件一份")
+                                      note="原件核验" if i == 0 else "复印件一份", name_en=docs_en[i])
                    for i, d in enumerate(docs)],
-        conditions=conds, fee=m.Fee(amount_cny=float(fee),
-                                    description="不收费" if fee == 0 else f"工本费{fee}元"),
+        conditions=conds, fee=m.Fee(amount_fen=fee * 100,
+                                    description="不收费" if fee == 0 else f"工本费{fee}元",
+                                    description_en=("Free" if fee == 0 else f"{fee} yuan") if name_en else None),
         time_limit_days=days, window_area=WINDOW_AREAS[svc], online_available=svc != "C",
-        legal_basis="《政务服务事项实施清单》（示例数据）")
+        legal_basis="《政务服务事项实施清单》（示例数据）", name_en=name_en, conditions_en=conds_en,
+        window_area_en=WINDOW_AREAS_EN.get(svc) if name_en else None)
 
 
-def build_world(seed: int, today: date, n_citizens: int = 12) -> World:
+def department_en(service: str) -> str | None:
+    return _DEPTS_EN.get(service)
+
+
+def build_world(seed: int, today: date, n_citizens: int = 12, now: datetime | None = None) -> World:
+    """`now`: booked slots lie around it (the half hour before, the current and the next one),
+    so that a citizen of the demo or a test can check in whenever it runs; without it they
+    spread over the day from 09:00."""
     rng = random.Random(seed)
+    anchor = None
+    if now is not None and now.astimezone(TZ).date() == today:
+        local = now.astimezone(TZ)
+        anchor = local.replace(minute=local.minute - local.minute % 30, second=0, microsecond=0)
     world = World(today=today)
     world.matters = {row[0]: _guide(row) for row in _MATTERS}
     guides = list(world.matters.values())
@@ -107,12 +154,23 @@ def build_world(seed: int, today: date, n_citizens: int = 12) -> World:
         birth = date(year, rng.randint(1, 12), rng.randint(1, 28))
         name = rng.choice(_SURNAMES) + rng.choice(_GIVEN)
         world.citizens.append(Citizen(make_id_number(rng, birth), name, birth))
+    # After the residents (whose data stay what they were), with their own random numbers.
+    cards = random.Random(f"{seed}:cards")
+    for card_type in CARD_TYPES[1:]:
+        birth = date(cards.randint(1960, 2000), cards.randint(1, 12), cards.randint(1, 28))
+        name = cards.choice(_SURNAMES if card_type == "permit_hmt" else _FOREIGN_NAMES) + \
+            (cards.choice(_GIVEN) if card_type == "permit_hmt" else "")
+        world.citizens.append(Citizen(make_card_number(cards, card_type, birth), name, birth, card_type))
     start = datetime.combine(today, time(9, 0), tzinfo=TZ)
     for ci, c in enumerate(world.citizens):
         masked = mask_id(c.id_number)
         for k in range(1 + ci % 2):
             g = rng.choice(guides)
-            slot = start + timedelta(minutes=30 * rng.randint(0, 14))
+            step = rng.randint(0, 14)
+            slot = start + timedelta(minutes=30 * step)
+            if anchor is not None:
+                near = anchor + timedelta(minutes=30 * (step % 3 - 1))
+                slot = near if near.date() == today and (near + timedelta(minutes=30)).date() == today else anchor
             code = f"{rng.randint(0, 99999999):08d}"
             status = m.AppointmentStatus.cancelled if (ci, k) == (5, 1) else m.AppointmentStatus.booked
             world.appointments[code] = (c.id_number, m.Appointment(

@@ -9,6 +9,15 @@ from tests.hall_apps.ui_support import (HALL, clock, clocked_controller, endpoin
                                         wait_for)
 
 
+def sign_in(w, app, staff="0101", pin="2468") -> None:
+    """The clerk signs in on the caller's first page."""
+    assert wait_for(lambda: w.pages.currentWidget() is w.sign_in_page and w.sign_in_page.button.isEnabled(), app=app)
+    w.sign_in_page.staff.setText(staff)
+    w.sign_in_page.pin.setText(pin)
+    w.sign_in_page.pin.returnPressed.emit()
+    assert wait_for(lambda: w.pages.currentWidget() is w.main_page, app=app)
+
+
 def test_status_lists_the_waiting_tickets_in_the_windows_calling_order(clocked_controller, device, clock):
     # Window 1 serves A (weight 1) and B (weight 0.5), not C. 30 s apart on the test's clock.
     issue(device, clock, ["B", "A", "C", "B"])
@@ -31,7 +40,10 @@ def test_caller_model_follows_the_board_times_the_ticket_and_says_errors_in_word
     model.attach(ep)
     ep.start()
     try:
-        assert wait_for(lambda: model.connected and model.refreshes >= 1)
+        assert wait_for(lambda: model.connected and model.refreshes >= 1 and model.card is not None)
+        assert model.needs_sign_in and not model.can("call_next")  # the hall signs clerks in
+        assert not model.sign_in("0101", "1357") and model.error == "工号或密码错误：还可尝试 4 次"
+        assert model.sign_in("0101", "2468") and model.card.name == "王丽华" and not model.needs_sign_in
         assert model.waiting == [] and model.can("call_next") and not model.can("recall")
         issue(device, clock, ["A", "B"])  # a kiosk issues: the board changes, the list follows
         assert wait_for(lambda: [w["number"] for w in model.waiting] == ["A001", "B001"])
@@ -46,9 +58,11 @@ def test_caller_model_follows_the_board_times_the_ticket_and_says_errors_in_word
         assert model.timers() == (105, 30)
 
         assert not model.run("resume")  # the controller refuses: shown in words, in Chinese first
-        assert model.error.startswith("无法执行：") and "not paused" in model.error
+        assert model.error == "无法执行：窗口未暂停"
         assert not model.run("call", ticket="A042")
-        assert model.error.startswith("找不到：") and "A042" in model.error
+        assert model.error == "找不到：今天没有号码 A042"
+        model.lang = "en"
+        assert not model.run("call", ticket="A042") and model.error == "Not found: There is no ticket A042 today"
     finally:
         model.close()
         ep.stop()
@@ -62,6 +76,7 @@ def test_caller_shows_when_the_controller_or_the_broker_is_gone(clocked_controll
     ep.start()
     w.show()
     try:
+        sign_in(w, app)
         assert wait_for(lambda: w.model.connected and w.buttons["call_next"].isEnabled(), app=app)
         assert "已连接" in w.link.text()
         clocked_controller.stop()  # says "offline" on its retained presence
@@ -71,7 +86,7 @@ def test_caller_shows_when_the_controller_or_the_broker_is_gone(clocked_controll
         broker.stop()
         assert wait_for(lambda: "未连接网络" in w.link.text(), app=app)
         w.toggle_language()
-        assert "No connection to the broker" in w.link.text() and w.buttons["call_next"].text() == "Next"
+        assert "No connection to the broker" in w.link.text() and w.buttons["call_next"].text() == "Next  [Enter]"
     finally:
         w.close()
         ep.stop()
@@ -89,12 +104,16 @@ def test_every_caller_button_sends_its_command(clocked_controller, device, broke
     ep.start()
     w.show()
 
-    def click(action: str) -> None:
+    def click(action: str, confirm: bool = False) -> None:
         button = w.buttons[action]
         assert wait_for(button.isEnabled, app=app), f"{action} stays disabled"
         button.click()
+        if confirm:  # destructive: asked once
+            assert wait_for(lambda: w.confirm is not None and w.confirm.isVisible(), app=app)
+            w.confirm.yes.click()
 
     try:
+        sign_in(w, app)
         assert wait_for(lambda: w.waiting.count() == 4, app=app)
         assert not any(w.buttons[a].isEnabled() for a in ("recall", "start", "finish", "no_show", "transfer",
                                                            "resume", "call", "cancel", "open"))
@@ -114,7 +133,7 @@ def test_every_caller_button_sends_its_command(clocked_controller, device, broke
         click("call")
         assert q.ticket("A003").state == "called"
         w.requeue.setChecked(True)
-        click("no_show")  # with "re-queue": back in the queue (the hall's policy is "ask")
+        click("no_show", confirm=True)  # with "re-queue": back in the queue (the hall's policy is "ask")
         assert q.ticket("A003").state == "waiting" and w.model.ticket is None
         w.requeue.setChecked(False)
 
@@ -131,6 +150,10 @@ def test_every_caller_button_sends_its_command(clocked_controller, device, broke
 
         w.number.setText("b001")  # typed, in lower case
         click("cancel")
+        assert wait_for(lambda: w.confirm.isVisible(), app=app) and "B001" in w.confirm.text.text()
+        w.confirm.no.click()  # not now: nothing happens
+        assert q.ticket("B001").state == "waiting"
+        click("cancel", confirm=True)
         assert q.ticket("B001").state == "cancelled"
 
         w.reason.setEditText("外出取材料")  # free text instead of a listed reason
@@ -142,7 +165,7 @@ def test_every_caller_button_sends_its_command(clocked_controller, device, broke
 
         click("call_next")
         current = w.model.ticket["number"]
-        click("no_show")  # without "re-queue": the ticket ends
+        click("no_show", confirm=True)  # without "re-queue": the ticket ends
         assert q.ticket(current).state == "no_show"
         assert not w.buttons["open"].isEnabled()
         click("close")
@@ -152,7 +175,88 @@ def test_every_caller_button_sends_its_command(clocked_controller, device, broke
 
         w.number.setText("A999")
         click("call")
-        assert "找不到" in w.error.text() and "A999" in w.error.text()
+        assert w.error.text() == "找不到：今天没有号码 A999"
+        assert q.ticket("A001").clerk == "0101"  # the clerk signed in, not what the caller was started with
     finally:
         w.close()
         ep.stop()
+
+
+def test_keypad_keys_and_a_kiosks_help_call_on_the_caller(clocked_controller, device, broker, clock, tmp_path):
+    """A clerk at the keypad: Enter calls the next, + recalls, * finishes, - asks before a no-show;
+    a kiosk's help call shows its kiosk, page and problem, and "I'm coming" reaches the kiosk."""
+    import os
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from hall_protocol.help import HelpBoard
+    from qtkit.common import application
+    from tests.support.fixtures import new_request_id
+    app = application()
+    issue(device, clock, ["A", "A", "B"])
+    q = clocked_controller.queues[HALL]
+    ep = endpoint(broker, "caller-w1")
+    w = build_window(CallerClient(ep, HALL, 1), ep)
+    w.model.now = clock.now
+    ep.start()
+    w.show()
+    try:
+        sign_in(w, app)
+        w.buttons["call_next"].setFocus()
+        QTest.keyClick(w, Qt.Key_Enter, Qt.KeypadModifier)
+        assert wait_for(lambda: q.ticket("A001").state == "called", app=app)
+        assert wait_for(lambda: "综合受理" in w.about.text() and "普通" in w.about.text(), app=app)
+        QTest.keyClick(w, Qt.Key_Plus, Qt.KeypadModifier)
+        assert wait_for(lambda: q.ticket("A001").recalls == 1, app=app)
+        QTest.keyClick(w, Qt.Key_Asterisk, Qt.KeypadModifier)
+        assert wait_for(lambda: q.ticket("A001").state == "done", app=app)
+        QTest.keyClick(w, Qt.Key_Enter, Qt.KeypadModifier)
+        assert wait_for(lambda: q.ticket("A002").state == "called", app=app)
+        QTest.keyClick(w, Qt.Key_Minus, Qt.KeypadModifier)
+        assert wait_for(lambda: w.confirm is not None and w.confirm.isVisible(), app=app)
+        QTest.keyClick(w.confirm, Qt.Key_Enter, Qt.KeypadModifier)  # Enter in the question confirms it
+        assert wait_for(lambda: q.ticket("A002").state == "no_show", app=app)
+        assert q.ticket("B001").state == "waiting"
+
+        kiosk = device("kiosk-01")
+        boards: list[HelpBoard] = []
+        kiosk.subscribe(f"hall/{HALL}/state/help", lambda m: boards.append(HelpBoard.model_validate_json(m.payload)))
+        r = kiosk.request(f"hall/{HALL}/request/help/kiosk-01",
+                          {"request_id": new_request_id(), "page": "ticket", "problem": "printer_paper_out"})
+        assert r["status"] == "ok"
+        assert wait_for(lambda: w.help.isVisible(), app=app)
+        text = w.help.rows[0][0].text()
+        assert "kiosk-01" in text and "取号" in text and "打印机缺纸" in text
+        shot = os.environ.get("CALLER_SCREENSHOT")
+        if shot:
+            for _ in range(5):
+                app.processEvents()
+            w.grab().save(shot)
+        w.help.rows[0][1].click()  # 我去处理
+        assert wait_for(lambda: boards and boards[-1].calls[0].state == "acknowledged", app=app)
+        assert "0101" in boards[-1].calls[0].by  # the kiosk learns who is coming
+        assert wait_for(lambda: not w.help.isVisible(), app=app)
+    finally:
+        w.close()
+        ep.stop()
+
+
+def test_a_clerk_signs_in_from_the_shell(clocked_controller, broker):
+    """`window-caller ... sign_in --staff 0101` with the PIN on stdin (never on the command line)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.support.fixtures import ROOT
+    base = [sys.executable, "-m", "hall_apps.caller", "--hall", HALL, "--id", "caller-w1", "--window", "1",
+            "--broker", f"127.0.0.1:{broker.port}"]
+    env = {**os.environ, "HALL_MQTT_PASSWORD": broker.passwords["caller-w1"]}
+    p = subprocess.run(base + ["sign_in", "--staff", "0101"], input="2468\n", capture_output=True, text=True,
+                       cwd=ROOT, env=env, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["name"] == "王丽华" and clocked_controller.queues[HALL].windows[1].clerk == "0101"
+    p = subprocess.run(base + ["sign_in"], input="2468\n", capture_output=True, text=True, cwd=ROOT, env=env,
+                       timeout=60)
+    assert p.returncode == 2 and "sign_in needs staff_id and pin" in p.stderr and "Traceback" not in p.stderr

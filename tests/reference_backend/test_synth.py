@@ -41,4 +41,11 @@ def test_world_is_deterministic_and_for_today() -> None:
     assert {g.service_code for g in a.matters.values()} == {"A", "B", "C", "D"}
     assert any(c.birth.year < 1950 for c in a.citizens), "elderly citizens for the green channel"
     assert len({a.status for apps in a.applications.values() for a in apps}) >= 5
-    assert all(synth.valid_id_number(c.id_number) for c in a.citizens)
+    assert all(synth.valid_id_number(c.id_number) for c in a.citizens if c.card_type != "foreigner_2017")
+    # one holder of each card a kiosk reads, after the residents
+    assert [c.card_type for c in a.citizens[-3:]] == ["permit_hmt", "foreigner_2017", "foreigner_2023"]
+    old_foreigner = a.citizens[-2].id_number
+    assert len(old_foreigner) == 15 and old_foreigner[:3].isalpha() and old_foreigner[3:].isdigit()
+    for c in a.citizens[-3:]:   # each has what the kiosk's services show
+        assert a.applications[c.id_number] and any(idn == c.id_number for idn, _ in a.appointments.values())
+        assert any(idn == c.id_number and lic.printable for idn, _, lic in a.licences.values())

@@ -3,6 +3,8 @@ tests/backend and tests/kiosk_app (import the fixtures into a conftest)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,6 +15,24 @@ from reference_backend.process import ServerProcess
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     with ServerProcess(state_dir=tmp_path_factory.mktemp("backend-state")) as srv:
         yield srv
+
+
+def booking_slot(minutes: float, zone: str = "Asia/Shanghai") -> tuple[str, str, str]:
+    """(date, start, end) of a 30-minute slot starting about `minutes` from now on the hall's clock.
+
+    The platform checks in only today's bookings, so a slot meant to be checked in now (|minutes|
+    within the hall's check-in window) stays on today's date near midnight (23:30-00:00, or
+    00:00-00:30); an early or a late one may fall on another day, which the hall refuses as early
+    or late all the same."""
+    now = datetime.now(ZoneInfo(zone))
+    start = now + timedelta(minutes=minutes)
+    start = start.replace(minute=start.minute - start.minute % 30, second=0, microsecond=0)
+    if abs(minutes) <= 60 and start.date() != now.date():
+        start = now.replace(hour=23 if start > now else 0, minute=30 if start > now else 0, second=0,
+                            microsecond=0)
+    elif (start + timedelta(minutes=30)).date() != start.date():
+        start -= timedelta(minutes=30)
+    return start.date().isoformat(), f"{start:%H:%M}", f"{start + timedelta(minutes=30):%H:%M}"
 
 
 def backend_hall(suite_config, srv: ServerProcess):

@@ -69,14 +69,24 @@ def controller(suite_config, broker):
 
 @pytest.fixture
 def device(broker):
-    """connect(client_id) -> a started Endpoint logged in as that provisioned device."""
+    """connect(client_id) -> a started Endpoint logged in as that provisioned device. One per
+    device: asked again for the same id (with its own password), the same endpoint, as long as
+    it was not stopped (a second connection under the same client id would take over the first
+    one's session at the broker, and both would keep pushing each other off)."""
     made: list[Endpoint] = []
+    live: dict[str, Endpoint] = {}
 
     def connect(client_id: str, password: str | None = None, timeout: float = 10.0) -> Endpoint:
+        if password is None and client_id in live:
+            return live[client_id]
         ep = Endpoint(client_id, "127.0.0.1", broker.port, username=client_id,
                       password=password if password is not None else broker.passwords[client_id])
         ep.start(timeout)
         made.append(ep)
+        if password is None:
+            live[client_id] = ep
+            stop = ep.stop
+            ep.stop = lambda: (live.pop(client_id, None) if live.get(client_id) is ep else None, stop())[1]
         return ep
 
     yield connect
