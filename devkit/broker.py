@@ -14,15 +14,22 @@ import subprocess
 import time
 from pathlib import Path
 
+from devkit.ports import free_port  # noqa: F401 (the tests and the demo take it from here)
 from hall_controller.tools import tls as certs
 from hall_controller.tools.provision import Identity, TlsListener, mosquitto_conf, write_broker_files
 from privacy import open_log
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
+def answers_mqtt(port: int, timeout: float = 2.0) -> bool:
+    """Whether what listens on 127.0.0.1:`port` is an MQTT broker: a CONNECT (MQTT 3.1.1, no
+    identity) is answered with a CONNACK, accepted or not."""
+    connect = bytes([0x10, 17, 0, 4]) + b"MQTT" + bytes([4, 2, 0, 10, 0, 5]) + b"probe"
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+            s.sendall(connect)
+            return s.recv(1)[:1] == b"\x20"
+    except OSError:
+        return False
 
 
 class MosquittoBroker:
@@ -33,6 +40,7 @@ class MosquittoBroker:
         self.persistence, self.log_all = persistence, log_all
         self.identities = identities
         self.port = port or free_port()
+        self.fixed_port = port is not None
         self.proc: subprocess.Popen | None = None
         self.passwords = {i.client_id: i.password for i in identities or []}
         self.tls_bind = tls_bind
@@ -65,6 +73,17 @@ class MosquittoBroker:
         return conf.replace("log_type notice\n", "").replace("connection_messages true\n", "")
 
     def start(self, timeout: float = 10.0) -> "MosquittoBroker":
+        """Start it and return once it answers MQTT on its port; a port taken meanwhile by
+        someone else (mosquitto exits) is given up for another one unless the port was asked for."""
+        for attempt in range(3):
+            if self._start(timeout):
+                return self
+            if self.fixed_port or attempt == 2:
+                break
+            self.port = free_port()
+        raise RuntimeError(f"mosquitto exited: see {self.workdir / 'mosquitto.log'}")
+
+    def _start(self, timeout: float) -> bool:
         exe = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
         self.workdir.mkdir(parents=True, exist_ok=True)
         (self.workdir / "mosquitto.conf").write_text(self._conf())
@@ -74,13 +93,12 @@ class MosquittoBroker:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"mosquitto exited: see {self.workdir / 'mosquitto.log'}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"mosquitto did not listen on {self.port} within {timeout} s")
+                return False
+            if answers_mqtt(self.port, 0.5) and self.proc.poll() is None:
+                return True      # our broker: another one on this port would have made ours exit
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"mosquitto did not answer MQTT on {self.port} within {timeout} s")
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -92,8 +110,13 @@ class MosquittoBroker:
         self.proc = None
 
     def restart(self) -> None:
+        """Stopped and started on the same port (its clients come back to it)."""
         self.stop()
-        self.start()
+        fixed, self.fixed_port = self.fixed_port, True
+        try:
+            self.start()
+        finally:
+            self.fixed_port = fixed
 
     def __enter__(self):
         return self.start()

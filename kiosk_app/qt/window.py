@@ -9,8 +9,8 @@ import io
 import qrcode
 from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStackedWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
 from kiosk_app.qt import theme
 from kiosk_app.qt.icons import service_icon
@@ -61,7 +61,8 @@ class KioskWindow(QWidget):
         self.assist = None   # kiosk_app/qt/assist.py: read aloud and help under every page
         self.identify_page = None   # kiosk_app/qt/identify_page.py, when the kiosk identifies citizens
         self.citizen_page = self.civic_page = None   # kiosk_app/qt/citizen_page.py, civic_page.py
-        self.pool = QThreadPool.globalInstance()
+        self.pool = QThreadPool(self)   # its own workers: a slow device or network call of another window never holds them
+        self.pool.setMaxThreadCount(4)
         self.bridge = _Bridge(self)
         # Always the flow's newest screen: a change made on a worker thread arrives queued, and
         # its snapshot may be older than what the UI thread did meanwhile (e.g. "done").
@@ -418,6 +419,9 @@ class KioskWindow(QWidget):
         if self.locked:   # Alt+F4, a window manager's close button: a kiosk stays
             event.ignore()
             return
+        for timer in self.findChildren(QTimer):   # a closed window ticks no flow and records no touch
+            timer.stop()
+        QApplication.instance().removeEventFilter(self.attract.recorder)
         super().closeEvent(event)
 
     # -- behaviour --------------------------------------------------------------------
