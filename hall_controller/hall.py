@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
@@ -23,7 +24,7 @@ from hall_controller.errors import HallError, Unavailable
 from hall_controller.store.journal import Journal
 from hall_controller.worker import RequestWorker
 from hall_protocol import contract
-from hall_protocol.contract import Board, CallEvent, CallInfo, QueuedTicket, WindowView, encode
+from hall_protocol.contract import CallEvent, CallInfo, QueuedTicket, WindowView, encode
 from hall_protocol.mqtt import Endpoint
 from hall_protocol.phrasing import call_texts
 from hall_protocol.router import Router
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 CallHook = Callable[[HallQueue, Ticket, int], None]
 WINDOW_WAITING = 50  # tickets a window's state lists
 ORDER_REFRESH_S = 60.0  # how often a window whose order moves with time alone is looked at again
+LISTS_EVERY_S = 0.5     # a hall's windows whose waiting lists alone changed go out at most this often
+LISTS_PACE_S = 0.004    # between two window states of such a pass (60 windows: 0.24 s)
 
 
 def unavailable(err: SQLAlchemyError) -> Unavailable:
@@ -49,7 +52,10 @@ class HallPublisher:
     per burst (`flush`, run by the request worker after each batch), and only when what
     they show changed. The window states follow in the worker's idle time, one window at a
     time (`publish_views`): a request that arrives meanwhile waits for one window's state at
-    most, not for all of a 60-window hall's."""
+    most, not for all of a 60-window hall's. A window whose own row or ticket changed goes out
+    at once; windows whose waiting lists alone changed (every window of a hall, after any call)
+    go out together at most every LISTS_EVERY_S per hall, with the lists of that moment: a busy
+    60-window hall published 60 states after every call, and every answer queued behind them."""
 
     def __init__(self, endpoint: Endpoint, queues: dict[str, HallQueue], clock: Clock, controller_id: str) -> None:
         self.endpoint, self.queues, self.clock, self.controller_id = endpoint, queues, clock, controller_id
@@ -72,7 +78,9 @@ class HallPublisher:
         self._waiting: dict[str, tuple[tuple, dict[tuple, list[QueuedTicket]]]] = {}
         self._refreshed_at = 0.0
         self._views: set[str] = set()             # halls whose window states may have changed
-        self._view_queue: deque[tuple[str, int]] = deque()  # (hall, window) to look at, in the idle time
+        self._view_queue: deque[tuple[str, int, bool]] = deque()  # (hall, window, with its list) to look at
+        self._lists_due: dict[str, float] = {}    # hall -> when (monotonic) its lists may go out again
+        self._deferred: dict[str, float] = {}     # hall -> when to look again at lists held back
 
     def next_seq(self) -> int:
         with self._seq_lock:
@@ -112,32 +120,49 @@ class HallPublisher:
     def views_pending(self) -> bool:
         return bool(self._view_queue or self._views)
 
-    def publish_views(self, budget: int = 1) -> bool:
+    def publish_views(self, budget: int = 1) -> bool | float:
         """Rebuild and publish up to `budget` window states whose inputs changed (the request
-        worker calls it while no request waits); True while more may be waiting."""
+        worker calls it while no request waits). True while more is waiting now; the seconds
+        until held-back waiting lists are due; False when nothing is left."""
+        now = time.monotonic()
         with self._seq_lock:
-            queued = {h for h, _ in self._view_queue}
+            for hall, due in list(self._deferred.items()):
+                if due <= now:
+                    del self._deferred[hall]
+                    self._views.add(hall)
+            queued = {h for h, _, _ in self._view_queue}
             for hall in self._views - queued:
                 q = self.queues.get(hall)
-                if q is not None:
-                    self._view_queue.extend((hall, w.number) for w in q.hall.windows)
+                if q is not None:   # one pass over the hall's windows, with or without the lists
+                    lists = self._lists_due.get(hall, 0.0) <= now
+                    if lists:
+                        self._lists_due[hall] = now + LISTS_EVERY_S
+                    self._view_queue.extend((hall, w.number, lists) for w in q.hall.windows)
             self._views -= self._views - queued
         done = 0
         while self._view_queue and done < budget:
-            hall, window = self._view_queue.popleft()
+            hall, window, lists = self._view_queue.popleft()
             q = self.queues.get(hall)
             if q is None:
                 continue
             try:
                 with q.journal.lock:
-                    view = self._window_view(q, window, force=False)
+                    view, held = self._window_view(q, window, force=False, lists=lists)
             except SQLAlchemyError as err:
                 log.error("window state %s/%s not published: %s", hall, window, err)
                 continue
+            if held:
+                with self._seq_lock:
+                    self._deferred.setdefault(hall, self._lists_due.get(hall, now))
             if view is not None:
                 self._publish_view(hall, view, None, force=False)
                 done += 1
-        return self.views_pending
+                if lists and self._view_queue:   # a pass of lists, paced: answers never queue behind it
+                    return LISTS_PACE_S
+        if self.views_pending:
+            return True
+        with self._seq_lock:
+            return max(0.001, min(self._deferred.values()) - now) if self._deferred else False
 
     def refresh_views(self) -> None:
         """Look again, in the worker's idle time, at the window states of halls with tickets
@@ -161,8 +186,10 @@ class HallPublisher:
         for key in [k for k in self._inputs if k[0] == hall]:
             del self._inputs[key]
         self._waiting.pop(hall, None)
+        self._lists_due.pop(hall, None)
         with self._seq_lock:
             self._views.discard(hall)
+            self._deferred.pop(hall, None)
             self._view_queue = deque(k for k in self._view_queue if k[0] != hall)
 
     def publish_board(self, hall: str, force: bool = True, views: bool = True) -> None:
@@ -195,7 +222,7 @@ class HallPublisher:
         for w in q.hall.windows:
             try:
                 with q.journal.lock:
-                    view = self._window_view(q, w.number, force)
+                    view, _ = self._window_view(q, w.number, force)
             except SQLAlchemyError as err:
                 log.error("window states of %s not published: %s", hall, err)
                 return
@@ -209,28 +236,36 @@ class HallPublisher:
             self._windows[key] = body
             view = view.model_copy(update={"seq": seq if seq is not None else self.next_seq()})
             self.endpoint.publish(contract.WINDOW_STATE.format(hall=hall, window=view.window), encode(view),
-                                  qos=1, retain=True)
+                                  qos=contract.WINDOW_STATE.qos, retain=True)
 
-    def _window_view(self, q: HallQueue, window: int, force: bool) -> WindowView | None:
+    def _window_view(self, q: HallQueue, window: int, force: bool,
+                     lists: bool = True) -> tuple[WindowView | None, bool]:
         """The window's state, or None when its inputs did not change since it was last made
-        (under the hall's lock). Its `version` is the hall's change count when it was made."""
+        (under the hall's lock); with `lists=False`, also None when only its waiting list
+        changed, and then True second (held back). Its `version` is the hall's change count
+        when it was made."""
         w = q.hall.window(window)
         row, cur = q.windows[w.number], q.current(w.number)
         state = window_state(q, w.number)
-        inputs = (q.day, state, row.clerk, row.known,
-                  None if cur is None else (cur.number, cur.state, cur.recalls, cur.called_at, cur.started_at),
-                  tuple(q.line_changes.get(s, 0) for s in w.services),
+        own = (q.day, state, row.clerk, row.known,
+               None if cur is None else (cur.number, cur.state, cur.recalls, cur.called_at, cur.started_at))
+        key = (q.hall.id, w.number)
+        before = self._inputs.get(key)
+        if not force and not lists and before is not None and before[0] == own:
+            if before[1] == tuple(q.line_changes.get(s, 0) for s in w.services) and not q.order_moves(w.number):
+                return None, False
+            return None, True      # its list alone may have changed: with the hall's next lists
+        inputs = (own, tuple(q.line_changes.get(s, 0) for s in w.services),
                   # an order that moves with time alone: the list itself (made once per calling key)
                   tuple(t.number for t in self._waiting_list(q, w.number)) if q.order_moves(w.number) else 0)
-        key = (q.hall.id, w.number)
-        if not force and self._inputs.get(key) == inputs:
-            return None
+        if not force and before == inputs:
+            return None, False
         self._inputs[key] = inputs
         return WindowView(
             hall=q.hall.id, window=w.number, day=q.day, seq=0, version=q.version, state=state,
             clerk=row.clerk if row.known else None, ticket=ticket_data(q, cur),
             waiting=self._waiting_list(q, w.number),
-            waiting_total=q.waiting_total_for(w.number))
+            waiting_total=q.waiting_total_for(w.number)), False
 
     def _waiting_list(self, q: HallQueue, window: int) -> list[QueuedTicket]:
         """The first tickets the window would call (under the hall's lock), made once per

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from concurrent.futures import Future
 from typing import Any, Callable
@@ -42,10 +43,11 @@ class RequestWorker:
                  idle: Callable[[], bool] | None = None) -> None:
         """`on_lost(halls)`: a commit found these halls owned by another process now.
         `idle()`: a small piece of deferred work (a window's state), run only while no request
-        or job waits; it returns whether more is left."""
+        or job waits; it returns whether more is left now (True), in so many seconds (a
+        number), or not at all (False)."""
         self.router, self.journal, self.after, self.on_lost = router, journal, after, on_lost
         self.idle = idle
-        self._idle_left = False
+        self._idle_at: float | None = None   # when (monotonic) idle work is due; None: none left
         self.max_batch, self.per_client = max_batch, per_client
         self.batches = 0
         self.largest = 0
@@ -130,11 +132,14 @@ class RequestWorker:
         self._jobs.clear()
         return out, jobs
 
+    def _idle_due(self) -> bool:
+        return self._idle_at is not None and self._idle_at <= time.monotonic()
+
     def _run(self) -> None:
         while True:
             with self._cv:
-                while not (self._ring or self._jobs or self._woken or self._stop or self._idle_left):
-                    self._cv.wait()
+                while not (self._ring or self._jobs or self._woken or self._stop or self._idle_due()):
+                    self._cv.wait(None if self._idle_at is None else self._idle_at - time.monotonic())
                 if self._stop and not self._ring and not self._jobs:
                     return
                 if not (self._ring or self._jobs or self._woken):
@@ -145,10 +150,12 @@ class RequestWorker:
                     requests, jobs = self._take()
             if idle_only:
                 try:
-                    self._idle_left = bool(self.idle and self.idle())
+                    left = self.idle() if self.idle else False
                 except Exception:  # noqa: BLE001 - deferred work must not end the worker; it is logged
                     log.exception("request worker: idle work")
-                    self._idle_left = False
+                    left = False
+                self._idle_at = (None if left is False else
+                                 time.monotonic() + (0.0 if left is True else float(left)))
                 continue
             try:
                 self._batch(requests, jobs)
@@ -158,7 +165,7 @@ class RequestWorker:
                 self.after()
             except Exception:  # noqa: BLE001
                 log.exception("request worker: publishing after a batch")
-            self._idle_left = self.idle is not None
+            self._idle_at = time.monotonic() if self.idle is not None else None
 
     def _batch(self, requests: list, jobs: list) -> None:
         replies: list[Reply] = []

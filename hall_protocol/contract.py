@@ -599,9 +599,11 @@ ROBOT_REQUEST = Topic("{root}/{hall}/request/robot/{client}", RobotHelpRequest, 
                       publish={"kiosk": "own"}, read={"controller": "any"})
 BOARD = Topic("{root}/{hall}/state/board", Board, 1, True, "The hall's calling board, retained.",
               publish={"controller": "any"}, read={"controller": "any", **HALL_VIEWERS})
-WINDOW_STATE = Topic("{root}/{hall}/state/window/{window}", WindowView, 1, True,
+WINDOW_STATE = Topic("{root}/{hall}/state/window/{window}", WindowView, 0, True,
                      "One window as its caller shows it: state, current ticket, the next tickets in its calling "
-                     "order (retained; callers follow it instead of asking for `status`).",
+                     "order (retained; callers follow it instead of asking for `status`). QoS 0: the controller "
+                     "publishes every window's state again after each reconnect, and a hall's waiting lists go "
+                     "out together at most twice a second.",
                      publish={"controller": "any"}, read={"controller": "any", **HALL_VIEWERS})
 HEALTH = Topic("{root}/{hall}/state/health", Health, 1, True,
                "Backend reachability and the outbox backlog (ratings and ticket events not yet delivered).",

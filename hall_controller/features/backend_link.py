@@ -55,6 +55,7 @@ class BackendLink(Feature):
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._shown: dict[str, bytes] = {}   # hall -> the health it shows (without its time)
+        self._common: bytes | None = None    # what every hall showed last time, but for its id
 
     def start(self) -> None:
         """Before the endpoint starts: the gateway subscribes; then delivery and health run."""
@@ -128,16 +129,29 @@ class BackendLink(Feature):
                       outbox=OutboxBacklog(count=count, oldest_age_s=b["oldest_age_s"], dead=b["dead"],
                                            last_error=b["last_error"]))
 
+    @staticmethod
+    def _shown_as(h: Health) -> bytes:
+        """What a health shows, without its time and with the backlog's age rounded to 10 s."""
+        return encode(h.model_copy(update={"at": "", "outbox": h.outbox.model_copy(
+            update={"oldest_age_s": round(h.outbox.oldest_age_s, -1)})}))
+
     def publish_health(self, force: bool = False) -> None:
         """Every hall's health from one reading of the backlog (the outbox is the controller's,
         not a hall's); a hall's retained health is published again only when it changed (the
-        backlog's age rounded to 10 s), so an idle city sends nothing."""
+        backlog's age rounded to 10 s), so an idle city sends nothing; and when what every hall
+        would show is what it showed last time, no hall's health is made at all."""
         backlog = self.outbox.backlog()
         pending = self.feed.pending() if self.configured else 0
-        for hall in list(self.ctx.queues):
+        halls = list(self.ctx.queues)
+        for gone in self._shown.keys() - set(halls):   # no longer ours: its next owner publishes it
+            del self._shown[gone]
+        common = self._shown_as(self.health("", backlog, pending))
+        if not force and common == self._common and all(h in self._shown for h in halls):
+            return
+        self._common = common
+        for hall in halls:
             h = self.health(hall, backlog, pending)
-            shown = encode(h.model_copy(update={"at": "", "outbox": h.outbox.model_copy(
-                update={"oldest_age_s": round(h.outbox.oldest_age_s, -1)})}))
+            shown = self._shown_as(h)
             if not force and self._shown.get(hall) == shown:
                 continue
             self._shown[hall] = shown

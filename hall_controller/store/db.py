@@ -131,16 +131,26 @@ phone_tickets = Table(
 )
 
 
+_UPSERTS: dict[str, object] = {}
+
+
+def _upsert_statement(dialect: str):
+    """The window upsert of a dialect, made once (building it anew took more time than running it)."""
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        stmt = dialect_insert(windows)
+        stmt = _UPSERTS[dialect] = stmt.on_conflict_do_update(index_elements=["hall", "window"], set_={
+            c: stmt.excluded[c] for c in ("state", "ticket_id", "since", "reason", "clerk")})
+    return stmt
+
+
 def upsert_windows(conn, rows: list[dict]) -> None:
     """Insert or replace window rows (hall, window) in one statement."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    stmt = dialect_insert(windows)
-    stmt = stmt.on_conflict_do_update(index_elements=["hall", "window"], set_={
-        c: stmt.excluded[c] for c in ("state", "ticket_id", "since", "reason", "clerk")})
-    conn.execute(stmt, rows)
+    conn.execute(_upsert_statement(conn.dialect.name), rows)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
