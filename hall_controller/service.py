@@ -152,8 +152,12 @@ class HallController:
     # -- lifecycle -----------------------------------------------------------------------
     def housekeeping(self) -> None:
         """At start and whenever a hall's service day changes: close the old day, show the new."""
+        days: dict[tuple, str] = {}   # one reading of the clock per clock, zone and day start (not per hall)
         for hall, q in list(self.queues.items()):
-            day = q.today()
+            key = (id(q.clock), q.hall.timezone, q.hall.day_starts_at)
+            day = days.get(key)
+            if day is None:
+                day = days[key] = q.today()
             if self._days.get(hall) == day:
                 continue
             q.roll_over()

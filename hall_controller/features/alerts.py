@@ -1,6 +1,6 @@
 """The supervisor's alerts (hall_protocol/alerts.py): the hall watched against the thresholds of
 its file (`[halls.alerts]`): at once after a change of the hall, its devices, ratings or help
-calls, and every 15 s of its clock otherwise (a quiet hall costs nothing).
+calls, and every 30 s of its clock otherwise (a quiet hall costs nothing).
 
 Conditions (core/alerting.py says what each one is): a service's longest wait over its target
 (with a suggestion, or the emergency window opened where the hall allows it), a window calling
@@ -36,8 +36,8 @@ SEVERITY = {"critical": 0, "warning": 1, "info": 2}
 
 
 class Alerts(Feature):
-    TICK_S = 0.5
-    RECHECK_S = 15.0  # a hall with no change is looked at again this often, on its clock (waits growing)
+    TICK_S = 1.0    # a look at every hall per tick: a city of 350 halls twice a second cost more than their alerts
+    RECHECK_S = 30.0  # a hall with no change is looked at again this often, on its clock (waits growing)
 
     def __init__(self, ctx: Context, *, help_board: Callable[[str], HelpBoard] | None = None,
                  followups: FollowUps | None = None) -> None:
@@ -100,6 +100,7 @@ class Alerts(Feature):
         days: dict[str, str] = {}
         looked: dict[str, tuple[int, float]] = {}   # hall -> (its change count, its clock) at the last look
         while not self._stop.wait(self.TICK_S):
+            clocks: dict[int, float] = {}   # the clock read once per tick (it was read for every hall twice a second)
             for hall, q in list(self.ctx.queues.items()):
                 try:
                     if self.followups is not None and days.get(hall) != q.day:  # a new day: cases may be overdue
@@ -107,12 +108,15 @@ class Alerts(Feature):
                         days[hall] = q.day
                     # at once after a change of the hall or of a device, a rating or a help call;
                     # otherwise (waits growing, acknowledged alerts ageing) every RECHECK_S of the hall's clock
-                    now, last = q.now(), looked.get(hall)
+                    now = clocks.get(id(q.clock))
+                    if now is None:
+                        now = clocks[id(q.clock)] = q.now()
+                    last = looked.get(hall)
+                    if (last is not None and last[0] == q.version and now - last[1] < self.RECHECK_S
+                            and hall not in self._dirty):
+                        continue   # (a hall marked meanwhile is looked at on the next tick)
                     with self._lock:
-                        dirty = hall in self._dirty
                         self._dirty.discard(hall)
-                    if not dirty and last is not None and last[0] == q.version and now - last[1] < self.RECHECK_S:
-                        continue
                     looked[hall] = (q.version, now)
                     if not self._quiet(hall, q):
                         self.evaluate(hall)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from hall_controller.backend.outbox import DuplicateItem, Outbox
 from hall_controller.core.estimate import estimates_min
 from hall_controller.core.phones import PhoneBook, PhoneEntry, due, sms_key
-from hall_controller.core.queue import FINAL, HallQueue, Ticket
+from hall_controller.core.queue import FINAL, HallQueue
 from hall_controller.features.phone import people_ahead
 from hall_controller.hall import Context, Feature
 from hall_protocol import contract
