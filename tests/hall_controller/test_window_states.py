@@ -7,12 +7,14 @@ after the next housekeeping."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
 from devkit.broker import MosquittoBroker
 from drivers.core.clock import FakeClock
 from devkit.city import hall as city_hall
+from hall_controller.hall import LISTS_EVERY_S
 from hall_controller.service import HallController
 from hall_controller.store.db import make_engine
 from hall_controller.tools.provision import identities
@@ -94,3 +96,45 @@ def test_each_windows_state_lists_what_it_would_call(alike):
         assert changed.wait_for(all_right, timeout=15), [(n, shown(n), [t.number for t in q.ordered_for(n, 50)]) for n in range(1, 9) if shown(n) != [t.number for t in q.ordered_for(n, 50)]]
     assert first in shown(5) and first not in shown(1)
     assert shown(2) == shown(6) and shown(2) != shown(1)
+
+
+def test_a_busy_window_does_not_make_every_other_window_publish_after_each_call(alike):
+    """Twenty calls in a row at window 1: the list of window 5 (which calls alike) changes with
+    each (the called ticket leaves it) but its state goes out with the hall's lists at most twice
+    a second, not twenty times; window 1's own state follows each call; the lists end right."""
+    c, connect, clock = alike
+    q = c.queues[HALL]
+    counts: dict[int, int] = {1: 0, 5: 0}
+    views: dict[int, WindowView] = {}
+    changed = threading.Condition()
+
+    def on_view(msg) -> None:
+        v = WindowView.model_validate_json(msg.payload)
+        with changed:
+            if v.is_newer_than(views.get(v.window)):
+                views[v.window] = v
+                counts[v.window] = counts.get(v.window, 0) + 1
+            changed.notify_all()
+    kiosk = connect(f"{HALL}-k1")
+    for _ in range(35):   # within a device's burst (40)
+        assert kiosk.request(f"hall/{HALL}/request/ticket/{HALL}-k1",
+                             {"service": "A", "request_id": new_request_id()})["status"] == "ok"
+    caller = connect(f"{HALL}-c1")
+    window(caller, 1, "open")
+    screen = connect(f"{HALL}-s")
+    screen.subscribe(contract.WINDOW_STATE.format(hall=HALL, window="+"), on_view)
+    with changed:
+        assert changed.wait_for(lambda: 1 in views and 5 in views, timeout=10)
+        counts.update({1: 0, 5: 0})
+    began = time.monotonic()
+    called = [window(caller, 1, "call_next")["ticket"]["number"] for _ in range(20)]
+    elapsed = time.monotonic() - began
+    with changed:
+        assert changed.wait_for(lambda: views[1].ticket is not None and views[1].ticket.number == called[-1],
+                                timeout=10)
+        assert changed.wait_for(lambda: [t.number for t in views[5].waiting] == [t.number for t in q.ordered_for(5, 50)],
+                                timeout=10)
+    assert not set(called) & {t.number for t in views[5].waiting}
+    # every call changed window 5's list; its state went out with the hall's lists (each LISTS_EVERY_S)
+    assert counts[5] <= elapsed / LISTS_EVERY_S + 2, (counts, elapsed)
+    assert counts[1] >= 2
