@@ -48,9 +48,10 @@ def occupancy_s(q: HallQueue) -> dict[str, float]:
     return means
 
 
-def snapshot(q: HallQueue) -> Snapshot:
+def snapshot(q: HallQueue, copy: bool = False) -> Snapshot:
     """What the hall knows now, from its memory (call it under the hall's lock or not: it
-    takes the lock; the lines are read in place while it is held)."""
+    takes the lock; the lines are read in place while it is held, or with `copy` copied, so
+    that the forecast can run after the lock is let go)."""
     with q.journal.lock:
         q.fresh()
         now = q.now()
@@ -59,7 +60,7 @@ def snapshot(q: HallQueue) -> Snapshot:
         open_windows = [n for n, w in q.windows.items() if w.known and w.state not in ("paused", "closed")]
         busy = {n: (t.service, t.called_at) for n in open_windows if (t := q.current(n)) is not None
                 and t.called_at is not None}
-        return Snapshot(now, {k: _Entries(line) for k, line in q.lines.items()},
+        return Snapshot(now, {k: _Entries(list(line) if copy else line) for k, line in q.lines.items()},
                         free_at(now, open_windows, busy, occupancy), occupancy, q.arrival_rates(now))
 
 
@@ -71,8 +72,11 @@ def estimate_wait_min(q: HallQueue, ticket: Ticket) -> float | None:
 
 
 def estimates_min(q: HallQueue) -> dict[str, float | None]:
-    """Every waiting ticket's estimate from one replay: number -> minutes (or None)."""
+    """Every waiting ticket's estimate from one replay: number -> minutes (or None). The hall's
+    lock is held to copy what the replay reads, not for the replay (a hall with thousands
+    waiting held its requests that long)."""
     with q.journal.lock:
-        by_order = forecast_all(q.hall, snapshot(q))
+        snap = snapshot(q, copy=True)
         numbers = {t.order: t.number for line in q.lines.values() for t in line}
+    by_order = forecast_all(q.hall, snap)
     return {numbers[o]: (None if s is None else round(s / 60.0, 1)) for o, s in by_order.items() if o in numbers}

@@ -145,6 +145,21 @@ class Learned:
     first_issued: float | None = None
 
 
+def ahead_in(lines: dict, t: Ticket) -> int:
+    """Waiting tickets of `t`'s service in `lines` (a hall's lines, or a copy of them) called
+    before it: those queued earlier in a line of no more priority, and every ticket of a line
+    with more."""
+    n = 0
+    for (service, priority, _), line in lines.items():
+        if service != t.service:
+            continue
+        if PRIORITY_BONUS.get(priority, 0.0) > t.bonus:
+            n += len(line)
+        else:
+            n += bisect_left(line, t.key, key=lambda x: x.key)
+    return n
+
+
 class HallQueue:
     """Tickets and windows of one hall. Several halls may share an engine and its journal."""
 
@@ -572,15 +587,7 @@ class HallQueue:
         """Waiting tickets of the same service called before this one: those queued earlier
         in a line of no more priority, and every ticket of a line with more."""
         with self.journal.lock:
-            n = 0
-            for (service, priority, _), line in self.lines.items():
-                if service != t.service:
-                    continue
-                if PRIORITY_BONUS.get(priority, 0.0) > t.bonus:
-                    n += len(line)
-                else:
-                    n += bisect_left(line, t.key, key=lambda x: x.key)
-        return n
+            return ahead_in(self.lines, t)
 
     def window_state(self, window: int) -> dict:
         with self.journal.lock:

@@ -35,7 +35,7 @@ def build_stats(q: HallQueue, seq: int) -> HallStats:
     with q.journal.lock:
         q.fresh()
         now = q.now()
-        snap = snapshot(q)
+        snap = snapshot(q, copy=True)   # the forecasts run after the lock is let go
         oldest: dict[str, float] = {}
         waiting: dict[str, int] = {}
         for (service, _, _), line in q.lines.items():
@@ -56,7 +56,7 @@ def build_stats(q: HallQueue, seq: int) -> HallStats:
         services = []
         for svc in hall.services:
             t = tally.services.get(svc.code)
-            services.append(ServiceStats(
+            services.append(dict(
                 code=svc.code, name=svc.name, name_en=svc.name_en,
                 issued=t.issued if t else 0, remote=t.remote if t else 0,
                 appointments=t.appointments if t else 0, waiting=waiting.get(svc.code, 0),
@@ -66,14 +66,15 @@ def build_stats(q: HallQueue, seq: int) -> HallStats:
                 avg_wait_min=_minutes(t.wait_s / t.waits) if t and t.waits else None,
                 avg_service_min=_minutes(t.service_s / t.services) if t and t.services else None,
                 target_min=svc.wait_target_min,
-                estimate_min=new_ticket_estimate_min(q, svc.code, snap),
                 open=is_open(q, svc.code, now)))
-        ratings = tally.ratings if tally.ratings_day == q.day else {}
-        count = sum(ratings.values())
-        satisfied = ratings.get(4, 0) + ratings.get(5, 0)
-        return HallStats(hall=hall.id, hall_name=hall.name, hall_name_en=hall.name_en, day=q.day, seq=seq,
-                         at=q.iso(now) or "", services=services, windows=windows,
-                         issued_by_hour=list(tally.issued_by_hour),
-                         ratings=RatingStats(count=count, by_score={str(k): v for k, v in sorted(ratings.items())},
-                                             satisfied=satisfied,
-                                             rate=round(satisfied / count, 4) if count else None))
+        ratings = dict(tally.ratings) if tally.ratings_day == q.day else {}
+        day, issued_by_hour = q.day, list(tally.issued_by_hour)
+    services = [ServiceStats(**s, estimate_min=new_ticket_estimate_min(q, s["code"], snap)) for s in services]
+    count = sum(ratings.values())
+    satisfied = ratings.get(4, 0) + ratings.get(5, 0)
+    return HallStats(hall=hall.id, hall_name=hall.name, hall_name_en=hall.name_en, day=day, seq=seq,
+                     at=q.iso(now) or "", services=services, windows=windows,
+                     issued_by_hour=issued_by_hour,
+                     ratings=RatingStats(count=count, by_score={str(k): v for k, v in sorted(ratings.items())},
+                                         satisfied=satisfied,
+                                         rate=round(satisfied / count, 4) if count else None))

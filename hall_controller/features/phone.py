@@ -22,7 +22,7 @@ from hall_controller.backend.outbox import Outbox
 from hall_controller.core import ratings
 from hall_controller.core.estimate import estimate_wait_min
 from hall_controller.core.phones import PhoneBook, PhoneEntry
-from hall_controller.core.queue import ACTIVE, HallQueue, Ticket
+from hall_controller.core.queue import ACTIVE, HallQueue, Ticket, ahead_in
 from hall_controller.errors import Conflict, Forbidden, NotFound
 from hall_controller.features.gateway import BackendGateway, PlatformRefused, backend_code
 from hall_controller.hall import Context, Feature, unavailable
@@ -42,11 +42,16 @@ class RemoteRefused(Conflict):
 
 def people_ahead(q: HallQueue, t: Ticket) -> int | None:
     """Waiting tickets called before it; for an arriving ticket, those it would queue behind now."""
-    if t.state == "waiting":
-        return q.people_ahead(t)
-    if t.state == "arriving":
-        with q.journal.lock:
-            return sum(len(line) for (service, _, _), line in q.lines.items() if service == t.service)
+    with q.journal.lock:
+        return people_ahead_in(q.lines, t, t.state)
+
+
+def people_ahead_in(lines: dict, t: Ticket, state: str) -> int | None:
+    """`people_ahead` in a hall's lines or a copy of them, for the ticket in `state`."""
+    if state == "waiting":
+        return ahead_in(lines, t)
+    if state == "arriving":
+        return sum(len(line) for (service, _, _), line in lines.items() if service == t.service)
     return None
 
 

@@ -19,7 +19,7 @@ from hall_controller.backend.outbox import DuplicateItem, Outbox
 from hall_controller.core.estimate import estimates_min
 from hall_controller.core.phones import PhoneBook, PhoneEntry, due, sms_key
 from hall_controller.core.queue import FINAL, HallQueue
-from hall_controller.features.phone import people_ahead
+from hall_controller.features.phone import people_ahead_in
 from hall_controller.hall import Context, Feature
 from hall_protocol import contract
 from hall_protocol.contract import encode
@@ -79,18 +79,20 @@ class Progress(Feature):
     # -- one hall ------------------------------------------------------------------------
     def progress(self, q: HallQueue) -> tuple[QueueProgress, dict[str, int | None]]:
         """The hall's progress now, and people ahead by number. The hall's lock is held only to
-        read what each ticket shows (the worker waits that long); the rows are made after."""
+        copy what each ticket shows and the lines (the worker waits that long); the estimates,
+        the people ahead and the rows are made after."""
         with q.journal.lock:
             q.fresh()
-            waits = estimates_min(q)
             now = q.now()
             recent = {t.number: t for t in q.ended if t.state in FINAL and t.finished_at is not None
                       and now - t.finished_at < FINISHED_KEPT_S}
             shown = [*q.live.values(), *(t for n, t in recent.items() if n not in q.live)]
-            ahead = {t.number: people_ahead(q, t) for t in shown}
             entries = self.book.entries(q.hall.id, q.day)
             facts = [(t.number, t.state, t.window, t.recalls, t.requeues) for t in shown]
+            lines = {k: list(line) for k, line in q.lines.items()}
             day = q.day
+        waits = estimates_min(q)
+        ahead = {number: people_ahead_in(lines, t, state) for t, (number, state, *_) in zip(shown, facts)}
         rows = [self._row(f, ahead[f[0]], waits.get(f[0]), entries.get(f[0])) for f in sorted(facts)]
         remote = q.hall.remote
         left = {code: max(0, n - self.book.remote_count(q.hall.id, day, code))
