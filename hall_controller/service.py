@@ -194,6 +194,7 @@ class HallController:
         self.endpoint.publish(self.presence_topic, encode(Presence(state="offline", role="controller", **self.runs,
                                                                     halls=list(self.queues))), retain=True)
         self.endpoint.stop()
+        self.ctx.engine.dispose()   # its pooled connections close (a stopped controller holds no file open)
 
     # -- reload (SIGHUP) and liveness ----------------------------------------------------------
     def reload(self, config: HallSuiteConfig) -> list[str]:

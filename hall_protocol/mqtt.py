@@ -151,6 +151,11 @@ class Endpoint:
             self.client.disconnect()
         finally:
             self.client.loop_stop()
+            # paho closes its socket pair only when the client is collected; a process that
+            # starts and stops many endpoints (the tests) ran past select()'s 1024 descriptors
+            reset = getattr(self.client, "_reset_sockets", None)
+            if reset is not None:
+                reset()
 
     def _tls_problem(self) -> str | None:
         """Why a TLS handshake with the broker fails (paho retries quietly and keeps the reason)."""

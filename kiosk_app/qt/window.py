@@ -61,8 +61,7 @@ class KioskWindow(QWidget):
         self.assist = None   # kiosk_app/qt/assist.py: read aloud and help under every page
         self.identify_page = None   # kiosk_app/qt/identify_page.py, when the kiosk identifies citizens
         self.citizen_page = self.civic_page = None   # kiosk_app/qt/citizen_page.py, civic_page.py
-        self.pool = QThreadPool(self)   # its own workers: a slow device or network call of another window never holds them
-        self.pool.setMaxThreadCount(4)
+        self.pool = QThreadPool.globalInstance()
         self.bridge = _Bridge(self)
         # Always the flow's newest screen: a change made on a worker thread arrives queued, and
         # its snapshot may be older than what the UI thread did meanwhile (e.g. "done").
