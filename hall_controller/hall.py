@@ -251,11 +251,12 @@ class HallPublisher:
                None if cur is None else (cur.number, cur.state, cur.recalls, cur.called_at, cur.started_at))
         key = (q.hall.id, w.number)
         before = self._inputs.get(key)
+        lines = tuple(q.line_changes.get(s, 0) for s in w.services)
         if not force and not lists and before is not None and before[0] == own:
-            if before[1] == tuple(q.line_changes.get(s, 0) for s in w.services) and not q.order_moves(w.number):
+            if before[1] == lines and not q.order_moves(w.number):
                 return None, False
             return None, True      # its list alone may have changed: with the hall's next lists
-        inputs = (own, tuple(q.line_changes.get(s, 0) for s in w.services),
+        inputs = (own, lines,
                   # an order that moves with time alone: the list itself (made once per calling key)
                   tuple(t.number for t in self._waiting_list(q, w.number)) if q.order_moves(w.number) else 0)
         if not force and before == inputs:

@@ -40,7 +40,7 @@ class RequestWorker:
     def __init__(self, router: Router, journal: Journal, *, after: Callable[[], None] = lambda: None,
                  max_batch: int = MAX_BATCH, per_client: int = PER_CLIENT,
                  on_lost: Callable[[set[str]], None] = lambda halls: None,
-                 idle: Callable[[], bool] | None = None) -> None:
+                 idle: Callable[[], bool | float] | None = None) -> None:
         """`on_lost(halls)`: a commit found these halls owned by another process now.
         `idle()`: a small piece of deferred work (a window's state), run only while no request
         or job waits; it returns whether more is left now (True), in so many seconds (a

@@ -71,12 +71,12 @@ def estimate_wait_min(q: HallQueue, ticket: Ticket) -> float | None:
     return None if seconds is None else round(seconds / 60.0, 1)
 
 
-def estimates_min(q: HallQueue) -> dict[str, float | None]:
+def estimates_min(q: HallQueue, snap: Snapshot | None = None) -> dict[str, float | None]:
     """Every waiting ticket's estimate from one replay: number -> minutes (or None). The hall's
-    lock is held to copy what the replay reads, not for the replay (a hall with thousands
-    waiting held its requests that long)."""
-    with q.journal.lock:
+    lock is held to copy what the replay reads (`snapshot(q, copy=True)`, or `snap`, taken so),
+    not for the replay (a hall with thousands waiting held its requests that long)."""
+    if snap is None:
         snap = snapshot(q, copy=True)
-        numbers = {t.order: t.number for line in q.lines.values() for t in line}
+    numbers = {t.order: t.number for entries in snap.lines.values() for t in entries.line}
     by_order = forecast_all(q.hall, snap)
     return {numbers[o]: (None if s is None else round(s / 60.0, 1)) for o, s in by_order.items() if o in numbers}

@@ -16,7 +16,7 @@ import threading
 from sqlalchemy.exc import SQLAlchemyError
 
 from hall_controller.backend.outbox import DuplicateItem, Outbox
-from hall_controller.core.estimate import estimates_min
+from hall_controller.core.estimate import estimates_min, snapshot
 from hall_controller.core.phones import PhoneBook, PhoneEntry, due, sms_key
 from hall_controller.core.queue import FINAL, HallQueue
 from hall_controller.features.phone import people_ahead_in
@@ -89,9 +89,10 @@ class Progress(Feature):
             shown = [*q.live.values(), *(t for n, t in recent.items() if n not in q.live)]
             entries = self.book.entries(q.hall.id, q.day)
             facts = [(t.number, t.state, t.window, t.recalls, t.requeues) for t in shown]
-            lines = {k: list(line) for k, line in q.lines.items()}
+            snap = snapshot(q, copy=True)   # the lines, copied: for the estimates and the people ahead
             day = q.day
-        waits = estimates_min(q)
+        waits = estimates_min(q, snap)
+        lines = {k: entries.line for k, entries in snap.lines.items()}
         ahead = {number: people_ahead_in(lines, t, state) for t, (number, state, *_) in zip(shown, facts)}
         rows = [self._row(f, ahead[f[0]], waits.get(f[0]), entries.get(f[0])) for f in sorted(facts)]
         remote = q.hall.remote
