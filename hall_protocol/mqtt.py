@@ -126,6 +126,28 @@ class Endpoint:
         self.reply_prefix = f"reply/{client_id}"
         self.on_connection_change: Callable[[bool], None] | None = None
         self.max_packet: int | None = None  # the broker's Maximum Packet Size, once connected
+        self._writes = self._write_at_once() if tls is None else None
+
+    def _write_at_once(self) -> threading.Lock | None:
+        """paho 2 writes only on its network thread: a message published on another thread (the
+        controller's request worker: every answer, every board) waited until that thread was woken
+        and got the interpreter, 0.5-1.5 ms a message under load (bench/bench_queue.py). Such a
+        message is written at once now, on the thread that publishes it; paho's writer is wrapped
+        in a lock so that the two threads never write at once, packets leave in the order they
+        were queued, and what a full socket does not take is written by the network thread as
+        before. Plain sockets only: an SSL socket must not be written on one thread while it is
+        read on another. The lock, or None with a paho that does not write this way."""
+        writer = getattr(self.client, "_packet_write", None)
+        if writer is None or not hasattr(self.client, "_thread"):
+            return None
+        lock = threading.Lock()
+
+        def write_one_at_a_time():
+            with lock:
+                return writer()
+
+        self.client._packet_write = write_one_at_a_time
+        return lock
 
     @classmethod
     def over(cls, client_id: str, connection: Connection, *,
@@ -260,7 +282,22 @@ class Endpoint:
             info = paho.MQTTMessageInfo(0)
             info.rc = paho.MQTT_ERR_PAYLOAD_SIZE
             return info
-        return self.client.publish(topic, payload, qos=qos, retain=retain, properties=properties)
+        info = self.client.publish(topic, payload, qos=qos, retain=retain, properties=properties)
+        if self._writes is not None and threading.current_thread() is not self.client._thread:
+            self.client.loop_write()
+            if self.client.want_write():   # the socket took only part: the network thread writes the rest
+                self._wake_network_thread()
+        return info
+
+    def _wake_network_thread(self) -> None:
+        """Its select() may have begun while this thread held the packet: wake it so that it
+        waits for the socket to take the rest (paho's own wake-up pair, as publish() uses it)."""
+        pair = getattr(self.client, "_sockpairW", None)
+        if pair is not None:
+            try:
+                pair.send(b"\0")
+            except OSError:   # full (a wake-up is pending already) or closed (the loop has stopped)
+                pass
 
     def _on_message(self, client, userdata, msg: paho.MQTTMessage) -> None:
         topic = msg.topic

@@ -28,6 +28,7 @@ def kiosk(broker: MosquittoBroker, host: str, tls: Tls | None) -> Endpoint:
 
 def test_the_halls_ca_and_the_right_host_name_connect(tls_broker):
     ep = kiosk(tls_broker, "localhost", Tls(str(tls_broker.ca_file)))
+    assert ep._writes is None   # over TLS only the network thread writes (an SSL socket is one thread's)
     ep.start(timeout=10)
     try:
         info = ep.publish(contract.DEVICE_HEALTH.format(hall="demo-hall", client="kiosk-01"), b"")
