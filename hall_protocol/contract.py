@@ -757,6 +757,18 @@ def encode(model: BaseModel) -> bytes:
     return model.model_dump_json(exclude_none=False).encode("utf-8")
 
 
+def stamp(body: bytes, field: str, blank: str, value: str) -> bytes:
+    """`body` (a model encoded with `field` blank) with that field's value put in, where the
+    field is one of the model's own, declared before its nested objects and free text (so that
+    its first occurrence is the field itself: a string's quotes are escaped in JSON and cannot
+    make it). One encoding serves both to compare what a message shows and to send it."""
+    key = f'"{field}":{blank}'.encode()
+    at = body.find(key)
+    if at < 0:
+        raise ValueError(f"{field} is not in the encoded message")
+    return body[:at] + f'"{field}":{value}'.encode() + body[at + len(key):]
+
+
 def describe(err: ValidationError, limit: int | None = None) -> str:
     """What is wrong with a payload, field by field: "call.window: Input should be ...";
     with `limit`, at most that many fields and how many more there are."""
