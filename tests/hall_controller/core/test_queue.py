@@ -83,3 +83,25 @@ def test_roll_over_expires_yesterdays_open_tickets_and_closes_windows(queue, clo
     out = calling.apply(queue, cmd(1, "call_next"))
     assert out.ticket is None and out.window_state["state"] == "idle"
     assert queue.issue("A", "new-day", source="k")[0].number == "A001"
+
+
+def test_everyone_ahead_counts_as_ticket_by_ticket(queue, clock):
+    """The phone pages' progress counts the people ahead of every waiting ticket in one walk
+    per pair of lines; it gives what `people_ahead` gives ticket by ticket, with priorities,
+    a reserved window and a ticket put back in the queue among them."""
+    import random
+    from hall_controller.core.queue import ahead_in, everyone_ahead
+    rng = random.Random(7)
+    for i in range(120):
+        clock.advance(rng.choice([1, 5, 30]))
+        queue.issue(rng.choice("AAB"), f"e{i}", source="kiosk-01",
+                    priority=rng.choice(["normal", "normal", "appointment", "green"]))
+    for w in (1, 2, 1, 3):
+        calling.apply(queue, cmd(w, "call_next"))
+    calling.apply(queue, cmd(1, "transfer", to_window=2))        # reserved for window 2 now
+    calling.apply(queue, cmd(3, "no_show", requeue=True))        # back in the queue, later
+    assert len({k for k in queue.lines if queue.lines[k]}) >= 5
+    every = everyone_ahead(queue.lines)
+    waiting = [t for line in queue.lines.values() for t in line]
+    assert len(every) == len(waiting) > 100
+    assert {t.number: ahead_in(queue.lines, t) for t in waiting} == every
