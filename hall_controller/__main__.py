@@ -9,6 +9,7 @@ and raises an alert naming the file and the key."""
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import signal
@@ -64,6 +65,16 @@ def reload(controller: HallController, args) -> bool:
     for what in later:
         log.warning("hall file %s: %s changed; it takes effect after a restart", args.config, what)
     return True
+
+
+def calm_collector() -> None:
+    """Python's full garbage collection looks at every object the process holds and stops every
+    thread meanwhile: 60-85 ms in a controller with thousands of tickets (a call's board waited
+    that long). What start-up made (modules, schemas, the halls' configuration: 80,000 objects
+    before the first hall, about 30 ms of every full collection) is set aside for good
+    (gc.freeze): full collections look only at what the day made."""
+    gc.collect()
+    gc.freeze()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hall-controller: {err}", file=sys.stderr)
         return 69
     watchdog = Watchdog(notify, controller.heartbeats(Watchdog.stale_after(notify))).start()
+    calm_collector()
     serving = f"serving {len(controller.queues)} hall(s) as {controller.id}"
     notify.ready(serving)
     print("hall-controller: ready", flush=True)

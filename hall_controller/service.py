@@ -39,6 +39,7 @@ from hall_controller.features.voice import Announcer
 from hall_controller.features.windows import Windows
 from hall_controller.hall import Context, Feature, HallPublisher
 from hall_controller.ownership import Ownership
+from hall_controller.store import db
 from hall_controller.store.journal import Journal
 from hall_controller.worker import RequestWorker
 from hall_protocol import contract
@@ -69,6 +70,7 @@ class HallController:
             raise ValueError(f"{cid!r} is not a controller of this file ({', '.join(config.controller_ids)})")
         self.id = cid
         self.journal = Journal.for_engine(engine)
+        self.checkpoints = db.Checkpoints(engine)   # SQLite's log copied back off the commits
         # Halls are shared through leases on PostgreSQL (one owner each, taken over when one
         # dies); on SQLite this process owns them all.
         shared = engine.dialect.name == "postgresql"
@@ -177,6 +179,7 @@ class HallController:
         self.ownership.lost(halls)
 
     def start(self, timeout: float = 10.0) -> None:
+        self.checkpoints.start()
         self.ownership.start()
         self.housekeeping()
         self.worker.start()
@@ -194,6 +197,7 @@ class HallController:
         self.endpoint.publish(self.presence_topic, encode(Presence(state="offline", role="controller", **self.runs,
                                                                     halls=list(self.queues))), retain=True)
         self.endpoint.stop()
+        self.checkpoints.stop()
         self.ctx.engine.dispose()   # its pooled connections close (a stopped controller holds no file open)
 
     # -- reload (SIGHUP) and liveness ----------------------------------------------------------
