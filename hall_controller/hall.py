@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 CallHook = Callable[[HallQueue, Ticket, int], None]
 WINDOW_WAITING = 50  # tickets a window's state lists
 ORDER_REFRESH_S = 60.0  # how often a window whose order moves with time alone is looked at again
-LISTS_EVERY_S = 0.5     # a hall's windows whose waiting lists alone changed go out at most this often
+LISTS_EVERY_S = 1.0     # a hall's windows whose waiting lists alone changed go out at most this often
 LISTS_PACE_S = 0.004    # between two window states of such a pass (60 windows: 0.24 s)
 
 

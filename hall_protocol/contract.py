@@ -603,7 +603,7 @@ WINDOW_STATE = Topic("{root}/{hall}/state/window/{window}", WindowView, 0, True,
                      "One window as its caller shows it: state, current ticket, the next tickets in its calling "
                      "order (retained; callers follow it instead of asking for `status`). QoS 0: the controller "
                      "publishes every window's state again after each reconnect, and a hall's waiting lists go "
-                     "out together at most twice a second.",
+                     "out together at most once a second (a window's own change at once).",
                      publish={"controller": "any"}, read={"controller": "any", **HALL_VIEWERS})
 HEALTH = Topic("{root}/{hall}/state/health", Health, 1, True,
                "Backend reachability and the outbox backlog (ratings and ticket events not yet delivered).",
