@@ -37,6 +37,7 @@ WINDOW_WAITING = 50  # tickets a window's state lists
 ORDER_REFRESH_S = 60.0  # how often a window whose order moves with time alone is looked at again
 LISTS_EVERY_S = 1.0     # a hall's windows whose waiting lists alone changed go out at most this often
 LISTS_PACE_S = 0.004    # between two window states of such a pass (60 windows: 0.24 s)
+LOOKS = 64              # windows looked at in one piece of idle work at most (a request waits for one piece)
 
 
 def unavailable(err: SQLAlchemyError) -> Unavailable:
@@ -149,8 +150,9 @@ class HallPublisher:
                     self._deferred.setdefault(hall, self._lists_due[hall])
                 self._view_queue.extend((hall, w.number, lists) for w in q.hall.windows
                                         if lists or touched is None or w.number in touched)
-        done = 0
-        while self._view_queue and done < budget:
+        done = looked = 0
+        while self._view_queue and done < budget and looked < LOOKS:
+            looked += 1
             hall, window, lists = self._view_queue.popleft()
             q = self.queues.get(hall)
             if q is None:
@@ -183,8 +185,9 @@ class HallPublisher:
         if now - self._refreshed_at < ORDER_REFRESH_S:
             return
         self._refreshed_at = now
-        with self._seq_lock:
-            self._views.update(h for h, q in self.queues.items() if q.live)
+        with self._seq_lock:   # only halls with a window whose order moves (a city's 352 halls took 0.3 s)
+            self._views.update(h for h, q in self.queues.items()
+                               if q.live and any(q.order_moves(w.number) for w in q.hall.windows))
         if self.wake is not None:
             self.wake()
 

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 MAX_BATCH = 256        # requests committed together at most
 PER_CLIENT = 64        # requests of one device waiting at most
+GIVE_WAY_S = 0.05      # background work waits for requests this long at most, per piece
 
 
 class RequestWorker:
@@ -55,6 +56,7 @@ class RequestWorker:
         self._ring: deque[str] = deque()
         self._jobs: deque[tuple[Callable[[], Any], Future]] = deque()
         self._woken = False
+        self._busy = False    # a batch and what follows it is running
         self._cv = threading.Condition()
         self._stop = False
         self._thread: threading.Thread | None = None
@@ -92,6 +94,15 @@ class RequestWorker:
             with self.journal.lock:
                 return fn()
         return self.submit(fn).result(timeout)
+
+    def give_way(self, most_s: float = GIVE_WAY_S) -> None:
+        """Background work of the halls calls this between its pieces (the ticket progress of
+        thousands waiting, tens of milliseconds of the interpreter): it waits while requests
+        wait or a batch runs, at most `most_s`, so that the two rarely share the interpreter
+        (each hand-off under the GIL cost a request up to the switch interval)."""
+        deadline = time.monotonic() + most_s
+        while (self._ring or self._busy) and time.monotonic() < deadline:
+            time.sleep(0.0005)
 
     def wake(self) -> None:
         """Run `after` soon (a hall changed outside a batch)."""
@@ -157,6 +168,7 @@ class RequestWorker:
                 self._idle_at = (None if left is False else
                                  time.monotonic() + (0.0 if left is True else float(left)))
                 continue
+            self._busy = True
             try:
                 self._batch(requests, jobs)
             except Exception:  # noqa: BLE001 - the worker must outlive any surprise; it is logged
@@ -165,6 +177,7 @@ class RequestWorker:
                 self.after()
             except Exception:  # noqa: BLE001
                 log.exception("request worker: publishing after a batch")
+            self._busy = False
             self._idle_at = time.monotonic() if self.idle is not None else None
 
     def _batch(self, requests: list, jobs: list) -> None:

@@ -13,7 +13,7 @@ every transition) into a `forecast.Snapshot`; the replay of the calling order it
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from hall_controller.core.forecast import Entry, Snapshot, forecast, forecast_all, free_at, learn_occupancy
 from hall_controller.core.queue import HallQueue, Ticket
@@ -71,12 +71,13 @@ def estimate_wait_min(q: HallQueue, ticket: Ticket) -> float | None:
     return None if seconds is None else round(seconds / 60.0, 1)
 
 
-def estimates_min(q: HallQueue, snap: Snapshot | None = None) -> dict[str, float | None]:
+def estimates_min(q: HallQueue, snap: Snapshot | None = None, *,
+                  pause: Callable[[], None] | None = None) -> dict[str, float | None]:
     """Every waiting ticket's estimate from one replay: number -> minutes (or None). The hall's
     lock is held to copy what the replay reads (`snapshot(q, copy=True)`, or `snap`, taken so),
     not for the replay (a hall with thousands waiting held its requests that long)."""
     if snap is None:
         snap = snapshot(q, copy=True)
     numbers = {t.order: t.number for entries in snap.lines.values() for t in entries.line}
-    by_order = forecast_all(q.hall, snap)
+    by_order = forecast_all(q.hall, snap, pause=pause)
     return {numbers[o]: (None if s is None else round(s / 60.0, 1)) for o, s in by_order.items() if o in numbers}

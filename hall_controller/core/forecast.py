@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from config.schema import HallConfig
@@ -32,6 +32,7 @@ from hall_controller.core.queue import PRIORITY_BONUS, Ticket
 RESIDUAL_FLOOR = 0.25    # a current ticket past its mean still needs this share of the mean
 HORIZON_S = 8 * 3600.0   # do not look further ahead than a working day
 MAX_CALLS = 32           # calls replayed one by one; the rest is the fluid model
+PAUSE_EVERY = 128        # tickets between two pauses of a background caller of forecast_all
 PRIOR_CALLS = 1.0        # the fluid model's prior split of a window, worth this many of its tickets
 PRIOR_WORK_S = 3600.0    # the prior splits by weight x the work waiting and coming within this time
 STEPS_PER_CALL = 4       # bound on a window's idle waits for the next arrival, per call
@@ -134,14 +135,20 @@ def forecast(hall: HallConfig, snap: Snapshot, target: Ticket, *, max_calls: int
     return called if called is not None else replay.rest(*pos)
 
 
-def forecast_all(hall: HallConfig, snap: Snapshot, *, max_calls: int = MAX_CALLS) -> dict[int, float | None]:
-    """Every waiting ticket's `forecast`, from one replay: ticket id -> seconds or None."""
+def forecast_all(hall: HallConfig, snap: Snapshot, *, max_calls: int = MAX_CALLS,
+                 pause: Callable[[], None] | None = None) -> dict[int, float | None]:
+    """Every waiting ticket's `forecast`, from one replay: ticket id -> seconds or None.
+    `pause()` is called between every PAUSE_EVERY tickets (background work gives way there)."""
     replay = _Replay(hall, snap)
     out: dict[int, float | None] = {tid: None for line in snap.lines.values() for _, tid in line}
     replay.run(max_calls, record=out)
+    done = 0
     for i, entries in enumerate(replay.entries):
         for p in range(replay.cursor[i], len(entries)):
             out[entries[p][1]] = replay.rest(i, p)
+            done += 1
+            if pause is not None and done % PAUSE_EVERY == 0:
+                pause()
     return out
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hall_controller.backend.outbox import DuplicateItem, Outbox
 from hall_controller.core.estimate import estimates_min, snapshot
+from hall_controller.core.forecast import PAUSE_EVERY
 from hall_controller.core.phones import PhoneBook, PhoneEntry, due, sms_key
 from hall_controller.core.queue import FINAL, HallQueue, Ticket, everyone_ahead
 from hall_controller.hall import Context, Feature
@@ -105,7 +106,8 @@ class Progress(Feature):
             facts = list(map(FACTS, shown))
             snap = snapshot(q, copy=True)   # the lines, copied: for the estimates and the people ahead
             day = q.day
-        waits = estimates_min(q, snap)
+        give_way = self.ctx.worker.give_way   # between pieces, while requests wait or run
+        waits = estimates_min(q, snap, pause=give_way)
         lines = {k: entries.line for k, entries in snap.lines.items()}
         waiting = everyone_ahead(lines)
         queued: dict[str, int] = {}
@@ -115,7 +117,11 @@ class Progress(Feature):
         ahead = {number: waiting.get(number) if state == "waiting" else
                  queued.get(t.service, 0) if state == "arriving" else None
                  for t, (number, state, *_) in zip(shown, facts)}
-        rows = [self._row(f, ahead[f[0]], waits.get(f[0]), entries.get(f[0])) for f in sorted(facts)]
+        rows = []
+        for f in sorted(facts):
+            rows.append(self._row(f, ahead[f[0]], waits.get(f[0]), entries.get(f[0])))
+            if len(rows) % PAUSE_EVERY == 0:
+                give_way()
         remote = q.hall.remote
         left = {code: max(0, n - self.book.remote_count(q.hall.id, day, code))
                 for code, n in (remote.quota.items() if remote else ())}

@@ -40,3 +40,32 @@ def test_the_progress_is_what_the_model_writes_with_everyone_ahead(hall_config, 
         assert len(rows) == len(progress.tickets) and day == q.day
     finally:
         engine.dispose()
+
+
+def test_background_work_gives_way_to_a_running_batch(hall_config, tmp_path):
+    """The progress of thousands waiting takes tens of milliseconds of the interpreter; between
+    its pieces it waits while the request worker has a batch running or requests waiting."""
+    import threading
+    import time
+
+    engine = make_engine(f"sqlite:///{tmp_path}/hall.db")
+    c = HallController(hall_config, engine, password="unused: never connected")
+    c.worker.start()
+    try:
+        t = time.monotonic()
+        c.worker.give_way(5.0)
+        assert time.monotonic() - t < 0.5                 # nothing running: no wait
+        inside, release = threading.Event(), threading.Event()
+        job = c.worker.submit(lambda: (inside.set(), release.wait(5)))
+        assert inside.wait(5)
+        threading.Timer(0.3, release.set).start()
+        t = time.monotonic()
+        c.worker.give_way(5.0)
+        assert 0.25 <= time.monotonic() - t < 4.0         # waited for the batch, not for its bound
+        job.result(5)
+        t = time.monotonic()
+        c.worker.give_way(5.0)
+        assert time.monotonic() - t < 0.5
+    finally:
+        c.worker.stop()
+        engine.dispose()
