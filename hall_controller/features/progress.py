@@ -22,7 +22,8 @@ from hall_controller.backend.outbox import DuplicateItem, Outbox
 from hall_controller.core.estimate import estimates_min, snapshot
 from hall_controller.core.forecast import PAUSE_EVERY
 from hall_controller.core.phones import PhoneBook, PhoneEntry, due, sms_key
-from hall_controller.core.queue import FINAL, HallQueue, Ticket, everyone_ahead
+from hall_controller.core.queue import FINAL, HallQueue, Ticket
+from hall_controller.features.phone import people_ahead_of_all
 from hall_controller.hall import Context, Feature
 from hall_protocol import contract
 from hall_protocol.contract import encode, stamp
@@ -88,9 +89,9 @@ class Progress(Feature):
 
     # -- one hall ------------------------------------------------------------------------
     def progress(self, q: HallQueue) -> tuple[bytes, dict[str, int | None], str]:
-        """The hall's progress now (a QueueProgress, encoded), people ahead by number, and its day. The hall's lock is held only to
-        copy what each ticket shows and the lines (the worker waits that long); the estimates,
-        the people ahead and the rows are made after."""
+        """The hall's progress now (a QueueProgress, encoded), people ahead by number, and its
+        day. The hall's lock is held only to copy what each ticket shows and the lines (the
+        worker waits that long); the estimates, the people ahead and the rows are made after."""
         with q.journal.lock:   # what is read under it is read by C code, ticket by ticket (3,300 waiting: 1-2 ms)
             q.fresh()
             now = q.now()
@@ -109,14 +110,7 @@ class Progress(Feature):
         give_way = self.ctx.worker.give_way   # between pieces, while requests wait or run
         waits = estimates_min(q, snap, pause=give_way)
         lines = {k: entries.line for k, entries in snap.lines.items()}
-        waiting = everyone_ahead(lines)
-        queued: dict[str, int] = {}
-        for (service, _, _), line in lines.items():
-            queued[service] = queued.get(service, 0) + len(line)
-        # people ahead as people_ahead_in says, for every ticket at once
-        ahead = {number: waiting.get(number) if state == "waiting" else
-                 queued.get(t.service, 0) if state == "arriving" else None
-                 for t, (number, state, *_) in zip(shown, facts)}
+        ahead = people_ahead_of_all(lines, ((t, f[1]) for t, f in zip(shown, facts)))
         rows = []
         for f in sorted(facts):
             rows.append(self._row(f, ahead[f[0]], waits.get(f[0]), entries.get(f[0])))
